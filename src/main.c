@@ -1,0 +1,6 @@
+/* Placeholder until the core lands. */
+int
+main(void)
+{
+	return 0;
+}

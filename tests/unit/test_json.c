@@ -1,0 +1,118 @@
+/* Unit tests: the strict JSON gate and the error body. */
+#include "tap.h"
+
+#include <string.h>
+
+#include "json_strict.h"
+
+static void
+good(const char *text)
+{
+	struct bg_error e;
+	json_object *o = NULL;
+
+	bg_error_clear(&e);
+	if (json_strict_parse(text, strlen(text), JSON_MAX_DEPTH, &o, &e) != 0)
+		fail_msg("refused %s: %s", text, e.message);
+	json_object_put(o);
+}
+
+static void
+bad(const char *text, size_t len)
+{
+	struct bg_error e;
+	json_object *o = NULL;
+
+	bg_error_clear(&e);
+	if (json_strict_parse(text, len, JSON_MAX_DEPTH, &o, &e) != -1)
+		fail_msg("accepted %s", text);
+	assert_null(o);
+	assert_int_equal(e.status, 400);
+	assert_string_equal(e.code, "invalid_json");
+}
+
+#define BAD(s) bad(s, sizeof(s) - 1)
+
+static void
+accepts(void **state)
+{
+	(void)state;
+	good("{}");
+	good(" {\"a\": [1, -2.5e3, true, false, null, \"x\"]} \n");
+	good("{\"s\":\"\\u00e9\\ud83d\\ude00 \\\" \\\\ \\/ \\n\"}");
+	good("{\"utf8\":\"S\xc3\xa3o Paulo \xe2\x82\xac \xf0\x9f\x98\x80\"}");
+	good("null");
+	good("12");
+	good("[[[[[[[[[1]]]]]]]]]");		/* depth 9 */
+}
+
+static void
+refuses(void **state)
+{
+	(void)state;
+	BAD("");
+	BAD("   ");
+	BAD("{");
+	BAD("{\"a\":1,}");
+	BAD("[1,]");
+	BAD("{'a':1}");
+	BAD("{\"a\":NaN}");
+	BAD("{\"a\":Infinity}");
+	BAD("{\"a\":-Infinity}");
+	BAD("{\"a\":1.}");
+	BAD("{\"a\":.5}");
+	BAD("{\"a\":01}");
+	BAD("{\"a\":+1}");
+	BAD("{\"a\":1e}");
+	BAD("{\"a\":\"\\u0000\"}");
+	BAD("{\"a\":\"\\x41\"}");
+	BAD("{\"a\":\"\\ud800\"}");
+	BAD("{\"a\":\"\\udc00\"}");
+	BAD("{\"a\":\"tab\there\"}");
+	BAD("{\"a\":\"\xff\"}");
+	BAD("{\"a\":\"\xc0\xaf\"}");		/* overlong '/' */
+	BAD("{\"a\":\"\xed\xa0\x80\"}");	/* encoded surrogate */
+	BAD("{\"a\":\"\xe2\x82\"}");		/* truncated */
+	BAD("{} {}");
+	BAD("{}x");
+	BAD("{\"a\" 1}");
+	BAD("{1:2}");
+	BAD("tru");
+	BAD("[[[[[[[[[[[1]]]]]]]]]]]");		/* depth 11 */
+	bad("{\"a\":1}\0", 8);			/* NUL after the value */
+}
+
+static void
+error_body(void **state)
+{
+	struct bg_error e;
+	char *s;
+
+	(void)state;
+	bg_error_clear(&e);
+	bg_fail(&e, 400, "amount_mismatch", "transaction_amount",
+	    "transaction_amount %s does not match the purchase (%s)",
+	    "100.00", "150.00");
+	s = bg_error_json(&e);
+	assert_string_equal(s, "{\"error\":{\"code\":\"amount_mismatch\","
+	    "\"message\":\"transaction_amount 100.00 does not match the "
+	    "purchase (150.00)\",\"field\":\"transaction_amount\"}}");
+	free(s);
+	bg_fail(&e, 404, "not_found", NULL, "no route /x/y");
+	s = bg_error_json(&e);
+	assert_string_equal(s, "{\"error\":{\"code\":\"not_found\","
+	    "\"message\":\"no route /x/y\"}}");
+	free(s);
+	assert_string_equal(bg_status_text(413), "Payload Too Large");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(accepts),
+		cmocka_unit_test(refuses),
+		cmocka_unit_test(error_body),
+	};
+	return RUN_TAP(tests);
+}
