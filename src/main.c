@@ -1,6 +1,250 @@
-/* Placeholder until the core lands. */
-int
-main(void)
+/*
+ * main.c - command line, configuration, and the choice of mode.
+ *
+ * brickgate serves FastCGI when it is handed a listening socket (spawn-fcgi,
+ * mod_fcgid, systemd) or told to --listen, and plain CGI when a web server
+ * runs it as a CGI program.  Either way the configuration is checked in
+ * full before the first request: a configuration that cannot work stops
+ * the program with exit status 78 (EX_CONFIG), one line per problem.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "config.h"
+#include "log.h"
+#include "secrets.h"
+#include "server.h"
+
+#define EX_USAGE	64
+#define EX_CONFIG	78
+
+extern char **environ;
+
+static void
+usage(FILE *out)
 {
+	fprintf(out,
+"usage: brickgate [--config FILE] [--listen unix:/path|127.0.0.1:PORT]\n"
+"                 [--KEY=VALUE ...]\n"
+"       brickgate --check-config [--config FILE] [--KEY=VALUE ...]\n"
+"       brickgate --version | --help\n"
+"\n"
+"brickgate takes Mercado Pago Payment Brick submissions for a web shop.\n"
+"It runs as a FastCGI responder when given a listening socket on standard\n"
+"input (spawn-fcgi, mod_fcgid, systemd StandardInput=socket), by systemd\n"
+"socket activation, or with --listen; and as a CGI program when a web\n"
+"server starts it with GATEWAY_INTERFACE set.\n"
+"\n"
+"Configuration keys (file `key = value`, environment BRICKGATE_KEY, or\n"
+"--key=value; later sources win): access_token_file, access_token\n"
+"(environment only), api_base, ca_file, context_dir, site, notification_url,\n"
+"callback_url, return_url, statement_descriptor, three_d_secure_mode,\n"
+"pix_expires_minutes, ticket_expires_days, webhook_secret_file,\n"
+"webhook_max_age_s, threads, connect_timeout_ms, api_timeout_ms,\n"
+"api_retries, request_deadline_ms, max_attempts, max_body_bytes, log_level,\n"
+"log_file.  Default config file: %s/brickgate/brickgate.conf\n",
+	    SYSCONFDIR);
+}
+
+/* spawn-fcgi and CGI hand us fds 0-2; make sure none is ever closed. */
+static void
+keep_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+		    open("/dev/null", O_RDWR) != fd)
+			_exit(EX_CONFIG);
+}
+
+struct opts {
+	const char	*config;
+	const char	*listen;
+	int		 check;
+};
+
+/* Splits "--name=value" or "--name value"; returns args consumed. */
+static int
+flag_value(int argc, char **argv, int i, char *name, size_t size,
+    const char **value)
+{
+	const char *arg = argv[i] + 2, *eq = strchr(arg, '=');
+	size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(name, arg, n);
+	name[n] = '\0';
+	if (eq != NULL) {
+		*value = eq + 1;
+		return 1;
+	}
+	if (i + 1 < argc) {
+		*value = argv[i + 1];
+		return 2;
+	}
+	*value = NULL;
+	return 1;
+}
+
+static int
+parse_args(int argc, char **argv, struct opts *o, struct bg_config *c,
+    struct bg_problems *p, int apply)
+{
+	const char *value;
+	char name[64];
+	int i, used;
+
+	for (i = 1; i < argc; i += used) {
+		used = 1;
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			exit(0);
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("brickgate %s\n", PACKAGE_VERSION);
+			exit(0);
+		}
+		if (strcmp(argv[i], "--check-config") == 0) {
+			o->check = 1;
+			continue;
+		}
+		if (strncmp(argv[i], "--", 2) != 0) {
+			if (!apply)
+				problems_add(p, "unexpected argument '%s' (the "
+				    "context and reconcile commands come with "
+				    "purchase contexts)", argv[i]);
+			continue;
+		}
+		used = flag_value(argc, argv, i, name, sizeof(name), &value);
+		if (value == NULL) {
+			if (!apply)
+				problems_add(p, "--%s needs a value", name);
+			continue;
+		}
+		if (strcmp(name, "config") == 0)
+			o->config = value;
+		else if (strcmp(name, "listen") == 0)
+			o->listen = value;
+		else if (apply)
+			config_set_flag(c, name, value, p);
+		else if (!config_is_key(name))
+			problems_add(p, "unknown option --%s", name);
+	}
 	return 0;
+}
+
+static void
+print_problems(const struct bg_problems *p)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		fprintf(stderr, "brickgate: %s\n", p->line[i]);
+}
+
+/* Defaults, file, environment, flags: later sources win. */
+static void
+load_config(int argc, char **argv, struct opts *o, struct bg_config *c,
+    struct bg_problems *p)
+{
+	const char *path;
+	int named = 1;
+
+	config_init(c);
+	parse_args(argc, argv, o, c, p, 0);
+	if ((path = o->config) == NULL && (path = getenv("BRICKGATE_CONFIG"))
+	    == NULL) {
+		path = SYSCONFDIR "/brickgate/brickgate.conf";
+		named = 0;
+	}
+	config_read_file(c, path, named, p);
+	config_read_env(c, environ, p);
+	parse_args(argc, argv, o, c, p, 1);
+	config_finish(c, p);
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct bg_secrets secrets = { PTHREAD_MUTEX_INITIALIZER, 0, 0 };
+	struct bg_problems probs = { { 0 }, 0 };
+	struct bg_config cfg;
+	struct bg_log log;
+	struct bg_ctx ctx;
+	struct opts o = { NULL, NULL, 0 };
+	char why[512];
+	int listen_fd = -1, cgi, rc;
+
+	keep_std_fds();
+	signal(SIGPIPE, SIG_IGN);
+	load_config(argc, argv, &o, &cfg, &probs);
+	cgi = o.listen == NULL && !o.check &&
+	    getenv("GATEWAY_INTERFACE") != NULL &&
+	    server_inherited_socket() == -1;
+	if (probs.n == 0 && log_open(&log, cfg.log_file, cfg.log_level, why,
+	    sizeof(why)) == -1)
+		problems_add(&probs, "%s", why);
+	if (probs.n == 0 && secrets_load(&secrets, &cfg, why,
+	    sizeof(why)) == -1)
+		problems_add(&probs, "%s", why);
+	if (o.check) {
+		print_problems(&probs);
+		if (probs.n == 0)
+			config_print(&cfg, stdout);
+		rc = probs.n ? EX_CONFIG : 0;
+		goto out;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.cfg = &cfg;
+	ctx.secrets = &secrets;
+	ctx.log = &log;
+	if (cgi) {
+		/* The web server shows the 500; its error log the why. */
+		if (probs.n > 0) {
+			print_problems(&probs);
+			log_open(&log, NULL, LOG_INFO, why, sizeof(why));
+			ctx.misconfigured = 1;
+		}
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		rc = server_run_cgi(&ctx);
+		curl_global_cleanup();
+		goto out;
+	}
+	if (probs.n > 0) {
+		print_problems(&probs);
+		rc = EX_CONFIG;
+		goto out;
+	}
+	if (o.listen != NULL)
+		listen_fd = server_listen(o.listen, why, sizeof(why));
+	else if ((listen_fd = server_inherited_socket()) == -1)
+		snprintf(why, sizeof(why), "no FastCGI socket on standard "
+		    "input, none from systemd, and no --listen: run brickgate "
+		    "under spawn-fcgi, systemd or a web server (brickgate "
+		    "--help)");
+	if (listen_fd == -1) {
+		fprintf(stderr, "brickgate: %s\n", why);
+		rc = o.listen != NULL ? EX_CONFIG : EX_USAGE;
+		goto out;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	rc = server_run_fcgi(&ctx, listen_fd);
+	curl_global_cleanup();
+out:
+	if (probs.n == 0)
+		log_close(&log);
+	secrets_free(&secrets);
+	problems_free(&probs);
+	config_free(&cfg);
+	return rc;
 }

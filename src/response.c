@@ -1,0 +1,60 @@
+/*
+ * response.c - writing answers.  The header block is a CGI/FastCGI
+ * "Status:" response, which both nginx and Apache turn into HTTP.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_strict.h"
+#include "response.h"
+
+int
+respond(struct bg_request *r, int status, const char *body,
+    const char *extra)
+{
+	char head[512];
+	size_t blen = strlen(body);
+	int n;
+
+	n = snprintf(head, sizeof(head),
+	    "Status: %d %s\r\n"
+	    "Content-Type: application/json; charset=utf-8\r\n"
+	    "Cache-Control: no-store\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "Content-Length: %zu\r\n"
+	    "%s%s"
+	    "\r\n",
+	    status, bg_status_text(status), blen,
+	    extra ? extra : "", extra ? "\r\n" : "");
+	r->status = status;
+	if (n < 0 || (size_t)n >= sizeof(head))
+		return -1;
+	if (r->io->write(r->io, head, (size_t)n) == -1)
+		return -1;
+	if (strcmp(r->method, "HEAD") == 0)
+		return 0;
+	return r->io->write(r->io, body, blen);
+}
+
+int
+respond_obj(struct bg_request *r, int status, json_object *o)
+{
+	return respond(r, status, json_plain(o), NULL);
+}
+
+int
+respond_error(struct bg_request *r, const struct bg_error *e,
+    const char *extra)
+{
+	static const char fallback[] = "{\"error\":{\"code\":\"internal_error\","
+	    "\"message\":\"out of memory\"}}";
+	char *body = bg_error_json(e);
+	int rc;
+
+	r->code = e->code;
+	rc = respond(r, e->status ? e->status : 500,
+	    body ? body : fallback, extra);
+	free(body);
+	return rc;
+}

@@ -1,0 +1,120 @@
+/*
+ * router.c - the route table and the endpoints' entry checks.
+ *
+ * Each endpoint's handler does the checks every request to it needs, in
+ * the order of contract section 3: purchase id first (it never touches
+ * the disk when malformed), then media type and size, then the JSON.
+ * The payment logic itself lands with its issue; until then those routes
+ * answer 501 not_implemented once the request has passed every check.
+ */
+#include <string.h>
+
+#include "response.h"
+#include "router.h"
+#include "server.h"
+
+static int
+not_implemented(struct bg_request *r, struct bg_error *e, const char *what)
+{
+	return bg_fail(e, 501, "not_implemented", NULL,
+	    "%s is not implemented in this version of brickgate", what);
+}
+
+static int
+route_healthz(struct bg_ctx *ctx, struct bg_request *r, struct bg_error *e)
+{
+	(void)ctx;
+	(void)e;
+	respond(r, 200, "{\"status\":\"ok\"}", NULL);
+	return 0;
+}
+
+static int
+route_process_payment(struct bg_ctx *ctx, struct bg_request *r,
+    struct bg_error *e)
+{
+	if (request_purchase_id(r, e) == -1)
+		return -1;
+	/* A null body is a wallet or credits submission. */
+	if (request_read_json(r, ctx->cfg->max_body_bytes, 1, e) == -1)
+		return -1;
+	return not_implemented(r, e, "/process_payment");
+}
+
+static int
+route_create_preference(struct bg_ctx *ctx, struct bg_request *r,
+    struct bg_error *e)
+{
+	(void)ctx;
+	if (request_purchase_id(r, e) == -1)
+		return -1;
+	return not_implemented(r, e, "/create_preference");
+}
+
+static int
+route_payment_status(struct bg_ctx *ctx, struct bg_request *r,
+    struct bg_error *e)
+{
+	(void)ctx;
+	if (request_purchase_id(r, e) == -1)
+		return -1;
+	return not_implemented(r, e, "/payment_status");
+}
+
+static int
+route_webhooks(struct bg_ctx *ctx, struct bg_request *r, struct bg_error *e)
+{
+	if (ctx->cfg->webhook_secret_file == NULL)
+		return bg_fail(e, 503, "webhooks_not_configured", NULL,
+		    "webhooks are disabled: set webhook_secret_file");
+	return not_implemented(r, e, "/webhooks");
+}
+
+static const struct route {
+	const char	*name;
+	const char	*method;
+	const char	*allow;		/* the Allow header of a 405 */
+	route_fn	 fn;
+} routes[] = {
+	{ "process_payment",	"POST",	"Allow: POST",	route_process_payment },
+	{ "create_preference",	"POST",	"Allow: POST",	route_create_preference },
+	{ "payment_status",	"GET",	"Allow: GET",	route_payment_status },
+	{ "webhooks",		"POST",	"Allow: POST",	route_webhooks },
+	{ "healthz",		"GET",	"Allow: GET",	route_healthz },
+};
+
+void
+router_dispatch(struct bg_ctx *ctx, struct bg_request *r)
+{
+	const struct route *rt = NULL;
+	struct bg_error e;
+	size_t i;
+
+	bg_error_clear(&e);
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+		if (strcmp(routes[i].name, r->route) == 0)
+			rt = &routes[i];
+	if (rt != NULL)
+		r->route_name = rt->name;
+	/* CGI started with a broken configuration: every answer says so. */
+	if (ctx->misconfigured) {
+		bg_fail(&e, 500, "misconfigured", NULL,
+		    "brickgate is misconfigured; the details are in the "
+		    "server's error log");
+		respond_error(r, &e, NULL);
+		return;
+	}
+	if (rt == NULL) {
+		bg_fail(&e, 404, "not_found", NULL, "no such endpoint");
+		respond_error(r, &e, NULL);
+		return;
+	}
+	if (strcmp(r->method, rt->method) != 0) {
+		bg_fail(&e, 405, "method_not_allowed", NULL,
+		    "/%s accepts %s only", rt->name, rt->method);
+		respond_error(r, &e, rt->allow);
+		return;
+	}
+	if (rt->fn(ctx, r, &e) == -1)
+		respond_error(r, &e, NULL);
+}
