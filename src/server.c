@@ -35,6 +35,16 @@
 #include "router.h"
 #include "server.h"
 
+/* Text from the request goes to the log only when it is a plain token. */
+static const char *
+safe_token(const char *s)
+{
+	static const char ok[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_-.";
+
+	return s[strspn(s, ok)] == '\0' ? s : "?";
+}
+
 void
 server_handle(struct bg_ctx *ctx, struct bg_io *io)
 {
@@ -44,8 +54,12 @@ server_handle(struct bg_ctx *ctx, struct bg_io *io)
 	bg_error_clear(&e);
 	if (request_begin(&r, io, &e) == -1)
 		respond_error(&r, &e, NULL);
-	else
+	else {
+		/* For operators chasing a request that never ends. */
+		log_msg(ctx->log, LOG_DEBUG, "begin method=%.10s route=/%s",
+		    safe_token(r.method), safe_token(r.route));
 		router_dispatch(ctx, &r);
+	}
 	log_request(ctx->log, &r);
 	request_end(&r);
 }

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The test command: installs what is needed, builds brickgate twice (with
+# -Werror, and with AddressSanitizer + UndefinedBehaviorSanitizer), runs the
+# unit and integration suites against each build, and ends with
+# "N passed, N failed" alone on its last line.  Exits non-zero on any
+# failure.
+set -u
+cd "$(dirname "$0")/.."
+SRC=$PWD
+OUT=$SRC/out
+mkdir -p "$OUT"
+
+tests/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+build() {   # build DIR CONFIGURE-ARGS...
+  local dir=$1; shift
+  mkdir -p "$dir"
+  ( cd "$dir" && "$SRC/configure" -q "$@" && make -j"$(nproc)" &&
+    make -j"$(nproc)" check TESTS= ) >"$dir.build.log" 2>&1
+}
+
+fail_build() {
+  echo "build failed: $1 (log follows)"
+  tail -50 "$1.build.log"
+}
+
+passed=0 failed=0
+count() {   # adds a counts file to the totals
+  local p f s
+  if read -r p f s <"$1"; then
+    passed=$((passed + p)); failed=$((failed + f))
+  else
+    failed=$((failed + 1))
+  fi
+}
+
+( autoreconf -fi ) >"$OUT/autoreconf.log" 2>&1 ||
+  { cat "$OUT/autoreconf.log"; echo "0 passed, 1 failed"; exit 1; }
+
+export BG_TEST_TMP=$OUT/tmp
+rm -rf "$BG_TEST_TMP" && mkdir -p "$BG_TEST_TMP" && chmod 755 "$BG_TEST_TMP"
+
+# 1. The normal build, warnings as errors: every suite.
+if build "$OUT/build" --enable-werror; then
+  BRICKGATE_BUILD=$OUT/build python3 tests/run.py --label werror \
+    --counts "$OUT/counts-werror" "$OUT/build/tests/unit" tests/integration \
+    tests/sandbox
+  count "$OUT/counts-werror"
+else
+  fail_build "$OUT/build"; failed=$((failed + 1))
+fi
+
+# 2. Sanitizers: a memory error or a leak makes the process fail, and the
+# harness checks every exit status.
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+if build "$OUT/build-asan" --enable-werror --enable-sanitizers; then
+  BRICKGATE_BUILD=$OUT/build-asan python3 tests/run.py --label asan \
+    --counts "$OUT/counts-asan" "$OUT/build-asan/tests/unit" \
+    tests/integration tests/sandbox
+  count "$OUT/counts-asan"
+else
+  fail_build "$OUT/build-asan"; failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages brickgate's build, tests and demo need;
+# installs nothing that is already there.  Run as root (or with sudo).
+set -eu
+PKGS="autoconf automake libtool pkg-config make gcc libc6-dev
+  libfcgi-dev libfcgi-bin spawn-fcgi libcurl4-openssl-dev libjson-c-dev
+  libssl-dev libmicrohttpd-dev libqrencode-dev zlib1g-dev libcmocka-dev
+  nginx-light python3 curl util-linux ca-certificates"
+missing=""
+for p in $PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+    missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine has no package lists yet; an old one may have stale ones.
+if ! $SUDO apt-get install -y -q $missing; then
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q $missing
+fi

@@ -1,0 +1,322 @@
+"""Test harness: real nginx, spawn-fcgi and brickgate on loopback.
+
+Every process is started here as a child of the test process, its PID kept,
+and stopped by that PID; nothing is left behind.  Readiness is a bounded
+poll of the real endpoint, never a fixed sleep.
+"""
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRCDIR = os.path.dirname(os.path.dirname(HERE))
+BUILD = os.environ.get("BRICKGATE_BUILD", os.path.join(SRCDIR, "build"))
+BRICKGATE = os.path.join(BUILD, "brickgate")
+TOKEN = "TEST-4242424242424242-112233-0123456789abcdef0123456789abcdef-99"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+SPAWN_FCGI = shutil.which("spawn-fcgi") or "/usr/bin/spawn-fcgi"
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def tmpdir(prefix):
+    d = tempfile.mkdtemp(prefix=prefix, dir=os.environ.get("BG_TEST_TMP"))
+    # nginx workers run unprivileged: they must reach the socket inside.
+    os.chmod(d, 0o755)
+    return d
+
+
+class Proc:
+    """A child process with its output in files, stopped by its PID."""
+
+    def __init__(self, argv, env=None, log=None, cwd=None):
+        self.argv = argv
+        self.log = log
+        out = open(log, "ab") if log else subprocess.DEVNULL
+        self.p = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,
+                                  stdout=out, stderr=out, cwd=cwd)
+        if log:
+            out.close()
+        self.pid = self.p.pid
+
+    def alive(self):
+        return self.p.poll() is None
+
+    def send(self, sig):
+        if self.alive():
+            os.kill(self.pid, sig)
+
+    def stop(self, sig=signal.SIGTERM, timeout=30):
+        """Stops the process; returns its exit status (negative: signal)."""
+        if self.alive():
+            os.kill(self.pid, sig)
+            try:
+                return self.p.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.kill(self.pid, signal.SIGKILL)
+                self.p.wait()
+                raise AssertionError("%s did not stop on signal %d"
+                                     % (self.argv[0], sig))
+        return self.p.returncode
+
+
+def write_secret(path, text, mode=0o600):
+    with open(path, "w") as f:
+        f.write(text + "\n")
+    os.chmod(path, mode)
+
+
+NGINX_CONF = """
+daemon off;
+master_process on;
+worker_processes 1;
+pid {root}/nginx.pid;
+error_log {root}/nginx-error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {root}/tmp/body;
+    fastcgi_temp_path {root}/tmp/fastcgi;
+    proxy_temp_path {root}/tmp/proxy;
+    scgi_temp_path {root}/tmp/scgi;
+    uwsgi_temp_path {root}/tmp/uwsgi;
+    client_max_body_size 4m;
+    upstream brickgate {{ server unix:{sock}; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            include /etc/nginx/fastcgi_params;
+            fastcgi_param PATH_INFO "";
+            fastcgi_pass brickgate;
+            fastcgi_read_timeout 60s;
+        }}
+    }}
+}}
+"""
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def json(self):
+        return json.loads(self.body)
+
+    def __repr__(self):
+        return "<%d %r>" % (self.status, self.body[:300])
+
+
+class Stack:
+    """brickgate under spawn-fcgi behind a private nginx.
+
+    config: dict of brickgate keys given as BRICKGATE_* environment.
+    """
+
+    def __init__(self, config=None, env=None, name="stack"):
+        self.root = tmpdir("bg-%s-" % name)
+        for d in ("tmp", "ctx"):
+            os.mkdir(os.path.join(self.root, d))
+        self.ctx_dir = os.path.join(self.root, "ctx")
+        self.token_file = os.path.join(self.root, "token")
+        write_secret(self.token_file, TOKEN)
+        self.sock = os.path.join(self.root, "bg.sock")
+        self.port = free_port()
+        self.brickgate_log = os.path.join(self.root, "brickgate.log")
+        cfg = {"access_token_file": self.token_file,
+               "context_dir": self.ctx_dir,
+               "threads": "4"}
+        cfg.update(config or {})
+        self.env = base_env()
+        for k, v in cfg.items():
+            if v is not None:
+                self.env["BRICKGATE_" + k.upper()] = str(v)
+        self.env.update(env or {})
+        self.bg = None
+        self.nginx = None
+
+    def start(self):
+        self.bg = Proc([SPAWN_FCGI, "-n", "-s", self.sock, "-M", "0666",
+                        "--", BRICKGATE], env=self.env,
+                       log=self.brickgate_log)
+        conf = os.path.join(self.root, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(NGINX_CONF.format(root=self.root, sock=self.sock,
+                                      port=self.port))
+        self.nginx = Proc([NGINX, "-p", self.root, "-c", conf,
+                           "-e", os.path.join(self.root, "nginx-error.log")],
+                          log=os.path.join(self.root, "nginx.out"))
+        self.wait_ready()
+        return self
+
+    def wait_ready(self):
+        last = None
+        for _ in range(200):
+            if not self.bg.alive():
+                raise AssertionError("brickgate exited with %s: %s" % (
+                    self.bg.p.returncode, self.log_text()))
+            try:
+                r = self.request("GET", "/healthz")
+                if r.status == 200:
+                    return
+                last = r
+            except OSError as e:
+                last = e
+            time.sleep(0.05)
+        raise AssertionError("stack never became ready: %r" % (last,))
+
+    def request(self, method, path, body=None, headers=None, timeout=60):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port,
+                                          timeout=timeout)
+        try:
+            hdrs = dict(headers or {})
+            if isinstance(body, (dict, list)):
+                body = json.dumps(body)
+                hdrs.setdefault("Content-Type", "application/json")
+            if isinstance(body, str):
+                body = body.encode()
+            conn.request(method, path, body=body, headers=hdrs)
+            r = conn.getresponse()
+            return Response(r.status, r.getheaders(),
+                            r.read().decode("utf-8", "replace"))
+        finally:
+            conn.close()
+
+    def post_json(self, path, body, headers=None):
+        h = {"Content-Type": "application/json"}
+        h.update(headers or {})
+        return self.request("POST", path, body, h)
+
+    def log_text(self):
+        try:
+            with open(self.brickgate_log, encoding="utf-8",
+                      errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def context_files(self):
+        return sorted(os.listdir(self.ctx_dir))
+
+    def stop(self):
+        """Stops nginx and brickgate; returns brickgate's exit status."""
+        rc = None
+        if self.nginx:
+            self.nginx.stop(signal.SIGQUIT)
+        if self.bg:
+            rc = self.bg.stop(signal.SIGTERM)
+        return rc
+
+    def cleanup(self):
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def base_env():
+    """A clean environment: PATH and the sanitizer options, nothing else."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+        if k in os.environ:
+            env[k] = os.environ[k]
+    return env
+
+
+class CgiResult:
+    def __init__(self, rc, out, err):
+        self.rc = rc
+        self.stderr = err.decode("utf-8", "replace")
+        head, _, body = out.partition(b"\r\n\r\n")
+        self.headers = []
+        self.status = None
+        for line in head.decode("latin-1").split("\r\n"):
+            if not line:
+                continue
+            k, _, v = line.partition(":")
+            v = v.strip()
+            if k.lower() == "status":
+                self.status = int(v.split()[0])
+            self.headers.append((k, v))
+        self.body = body.decode("utf-8", "replace")
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def run_cgi(method, uri, body=b"", env=None, config=None, path_info=None,
+            content_type="application/json", content_length=None,
+            timeout=60):
+    """Runs brickgate as a plain CGI program, the way Apache's mod_cgid
+    does: CGI variables in the environment, the body on standard input."""
+    e = base_env()
+    e.update({"GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": method,
+              "REQUEST_URI": uri, "SERVER_PROTOCOL": "HTTP/1.1",
+              "REMOTE_ADDR": "127.0.0.1",
+              "QUERY_STRING": uri.partition("?")[2],
+              "SCRIPT_NAME": "/cgi-bin/brickgate.cgi"})
+    if isinstance(body, str):
+        body = body.encode()
+    if body or content_length is not None:
+        e["CONTENT_LENGTH"] = str(len(body) if content_length is None
+                                  else content_length)
+    if content_type:
+        e["CONTENT_TYPE"] = content_type
+    if path_info is not None:
+        e["PATH_INFO"] = path_info
+    for k, v in (config or {}).items():
+        e["BRICKGATE_" + k.upper()] = str(v)
+    e.update(env or {})
+    p = subprocess.run([BRICKGATE], input=body, env=e, capture_output=True,
+                       timeout=timeout)
+    return CgiResult(p.returncode, p.stdout, p.stderr)
+
+
+def run_brickgate(args, env=None, timeout=30):
+    """Runs the binary with args (--check-config ...) in a clean
+    environment; returns (exit status, stdout, stderr)."""
+    e = base_env()
+    e.update(env or {})
+    p = subprocess.run([BRICKGATE] + list(args), env=e, capture_output=True,
+                       timeout=timeout, stdin=subprocess.DEVNULL)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+def expect_error(resp, status, code, field=None):
+    """Asserts the exact error body of contract section 5."""
+    assert resp.status == status, "want %d %s, got %r" % (status, code, resp)
+    body = resp.json()
+    assert set(body) == {"error"}, body
+    err = body["error"]
+    assert err["code"] == code, "want %s, got %r" % (code, body)
+    assert isinstance(err["message"], str) and err["message"], body
+    if field is None:
+        assert "field" not in err, body
+    else:
+        assert err.get("field") == field, "want field %s: %r" % (field, body)
+    assert set(err) <= {"code", "message", "field", "upstream"}, body
+    ct = resp.header("Content-Type")
+    assert ct == "application/json; charset=utf-8", ct
+    assert resp.header("Cache-Control") == "no-store"
