@@ -1,5 +1,6 @@
 """Process life: SIGTERM lets a request in flight finish and exits 0;
 SIGHUP reopens log_file; --listen on a unix socket and on loopback TCP."""
+import http.client
 import os
 import shutil
 import signal
@@ -84,7 +85,8 @@ def test_sighup_reopens_the_log_file():
         shutil.rmtree(d, ignore_errors=True)
 
 
-def listen_stack(addr_fn):
+def start_listening(addr_of):
+    """brickgate binding its own socket (--listen), behind nginx."""
     root = tmpdir("bg-listen-")
     os.mkdir(os.path.join(root, "ctx"))
     os.mkdir(os.path.join(root, "tmp"))
@@ -93,27 +95,58 @@ def listen_stack(addr_fn):
     env.update({"BRICKGATE_ACCESS_TOKEN_FILE": os.path.join(root, "token"),
                 "BRICKGATE_CONTEXT_DIR": os.path.join(root, "ctx"),
                 "BRICKGATE_THREADS": "2"})
-    addr, upstream = addr_fn(root)
+    addr = addr_of(root)
     bg = Proc([BRICKGATE, "--listen", addr], env=env,
               log=os.path.join(root, "bg.log"))
+    return root, bg
+
+
+def stop_listening(root, bg):
+    rc = bg.stop()
+    shutil.rmtree(root, ignore_errors=True)
+    assert rc == 0, rc
+
+
+def healthz_over_fcgi(path):
+    for _ in range(200):
+        if os.path.exists(path):
+            break
+        time.sleep(0.02)
+    c = Client(path)
+    c.begin({"REQUEST_METHOD": "GET", "REQUEST_URI": "/healthz"})
+    c.send_stdin(b"", end=True)
+    out = c.response()
+    c.close()
+    return out
+
+
+def test_listen_unix_socket():
+    root, bg = start_listening(lambda r: "unix:" + os.path.join(r, "l.sock"))
+    try:
+        path = os.path.join(root, "l.sock")
+        out = healthz_over_fcgi(path)
+        assert b"Status: 200" in out and b'{"status":"ok"}' in out, out
+        # Reachable by the web server's group only.
+        assert oct(os.stat(path).st_mode & 0o777) == "0o660"
+    finally:
+        stop_listening(root, bg)
+
+
+def test_listen_loopback_tcp_behind_nginx():
     port = free_port()
+    root, bg = start_listening(lambda r: "127.0.0.1:%d" % port)
+    web = free_port()
     conf = os.path.join(root, "nginx.conf")
     with open(conf, "w") as f:
-        f.write(NGINX_CONF.format(root=root, sock="X", port=port)
-                .replace("unix:X", upstream))
+        f.write(NGINX_CONF.format(root=root, sock="X", port=web)
+                .replace("unix:X", "127.0.0.1:%d" % port))
     ng = Proc([NGINX, "-p", root, "-c", conf, "-e",
                os.path.join(root, "nginx-error.log")])
-    return root, bg, ng, port
-
-
-def roundtrip(addr_fn):
-    import http.client
-    root, bg, ng, port = listen_stack(addr_fn)
     try:
         status = None
         for _ in range(200):
             try:
-                c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                c = http.client.HTTPConnection("127.0.0.1", web, timeout=10)
                 c.request("GET", "/healthz")
                 r = c.getresponse()
                 status = r.status
@@ -127,41 +160,4 @@ def roundtrip(addr_fn):
         assert status == 200, status
     finally:
         ng.stop(signal.SIGQUIT)
-        rc = bg.stop()
-        shutil.rmtree(root, ignore_errors=True)
-    assert rc == 0, rc
-
-
-def test_listen_unix_socket():
-    def addr(root):
-        path = os.path.join(root, "l.sock")
-        return "unix:" + path, "unix:" + path
-    # nginx workers are unprivileged; brickgate makes its socket 0660, so
-    # run this one with nginx as root's group via the socket's mode check.
-    roundtrip_unix = addr
-    root, bg, ng, port = listen_stack(roundtrip_unix)
-    try:
-        path = os.path.join(root, "l.sock")
-        for _ in range(200):
-            if os.path.exists(path):
-                break
-            time.sleep(0.02)
-        assert oct(os.stat(path).st_mode & 0o777) == "0o660"
-        c = Client(path)
-        c.begin({"REQUEST_METHOD": "GET", "REQUEST_URI": "/healthz"})
-        c.send_stdin(b"", end=True)
-        out = c.response()
-        c.close()
-        assert b"Status: 200" in out and b'{"status":"ok"}' in out, out
-    finally:
-        ng.stop(signal.SIGQUIT)
-        rc = bg.stop()
-        shutil.rmtree(root, ignore_errors=True)
-    assert rc == 0, rc
-
-
-def test_listen_loopback_tcp():
-    def addr(root):
-        p = free_port()
-        return "127.0.0.1:%d" % p, "127.0.0.1:%d" % p
-    roundtrip(addr)
+        stop_listening(root, bg)

@@ -107,11 +107,11 @@ http {{
 """
 
 
-class Response:
-    def __init__(self, status, headers, body):
-        self.status = status
-        self.headers = headers
-        self.body = body
+class Answer:
+    """Status, header list and body text of one answer, however it came."""
+    status = None
+    headers = ()
+    body = ""
 
     def header(self, name):
         for k, v in self.headers:
@@ -121,6 +121,13 @@ class Response:
 
     def json(self):
         return json.loads(self.body)
+
+
+class Response(Answer):
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
 
     def __repr__(self):
         return "<%d %r>" % (self.status, self.body[:300])
@@ -239,7 +246,7 @@ def base_env():
     return env
 
 
-class CgiResult:
+class CgiResult(Answer):
     def __init__(self, rc, out, err):
         self.rc = rc
         self.stderr = err.decode("utf-8", "replace")
@@ -255,15 +262,6 @@ class CgiResult:
                 self.status = int(v.split()[0])
             self.headers.append((k, v))
         self.body = body.decode("utf-8", "replace")
-
-    def header(self, name):
-        for k, v in self.headers:
-            if k.lower() == name.lower():
-                return v
-        return None
-
-    def json(self):
-        return json.loads(self.body)
 
 
 def run_cgi(method, uri, body=b"", env=None, config=None, path_info=None,
