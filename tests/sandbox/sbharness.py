@@ -85,6 +85,9 @@ class Sandbox:
                 self.proc.kill()
                 self.proc.wait()
         self.stderr.close()
+        # Keep the log of a sandbox that failed (sanitizer reports).
+        if self.proc.returncode == 0:
+            os.unlink(self.stderr_path)
         return self.proc.returncode
 
     def log_text(self):

@@ -3,6 +3,7 @@ validation causes, get/search/cancel/capture, preferences, control.
 
 Run: BRICKGATE_BUILD=<build dir> python3 tests/sandbox/test_sandbox.py
 """
+import http.client
 import json
 import os
 import subprocess
@@ -417,6 +418,23 @@ def test_request_log():
     SB.ctl("DELETE", "requests")
     st, js = SB.ctl("GET", "requests")
     assert js["requests"] == []
+
+
+def test_body_limit_and_keep_alive():
+    st, _, js = SB.request("POST", "/v1/payments", key="big",
+                           raw=b"[" + b"1," * 600000 + b"1]")
+    assert st == 413 and js["status"] == 413, (st, js)
+    conn = http.client.HTTPConnection("127.0.0.1", SB.port, timeout=10)
+    try:
+        for _ in range(3):          # three answers on one connection
+            conn.request("GET", "/v1/payments/1",
+                         headers={"Authorization": "Bearer " + TOKEN})
+            resp = conn.getresponse()
+            resp.read()
+            assert resp.status == 404
+            assert resp.getheader("Content-Length")
+    finally:
+        conn.close()
 
 
 def test_unknown_route_and_method():
