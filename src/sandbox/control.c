@@ -341,7 +341,8 @@ ctl_webhooks(struct call *c)
 	for (i = 0; i < c->st->ndeliveries; i++) {
 		d = &c->st->deliveries[i];
 		o = json_object_new_object();
-		json_object_object_add(o, "url", json_object_new_string(d->url));
+		json_object_object_add(o, "url",
+		    json_object_new_string(d->url));
 		json_object_object_add(o, "action",
 		    json_object_new_string(d->action));
 		json_object_object_add(o, "data_id",

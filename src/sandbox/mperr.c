@@ -79,7 +79,8 @@ mp_error_json(const struct mp_error *e)
 	causes = json_object_new_array();
 	if (e->cause != 0) {
 		c = json_object_new_object();
-		json_object_object_add(c, "code", json_object_new_int(e->cause));
+		json_object_object_add(c, "code",
+		    json_object_new_int(e->cause));
 		json_object_object_add(c, "description",
 		    json_object_new_string(e->message));
 		sb_cause_data(data, sizeof(data));

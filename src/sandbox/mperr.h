@@ -4,7 +4,8 @@
  * brickgate's struct bg_error carries a string code for brickgate's
  * contract; Mercado Pago's body needs a numeric cause code and an `error`
  * word instead, so the sandbox fills this one:
- *   {"message":..,"error":..,"status":..,"cause":[{"code","description","data"}]}
+ *   {"message":..,"error":..,"status":..,
+ *    "cause":[{"code","description","data"}]}
  */
 #ifndef SB_MPERR_H
 #define SB_MPERR_H

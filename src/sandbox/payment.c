@@ -412,7 +412,8 @@ check_required(json_object *req, struct pay_req *r, struct mp_error *e)
 			return mp_fail(e, 400, required_fields[i].cause,
 			    required_fields[i].cause == 4058 ?
 			    "%s cant be null" :
-			    "The parameter %s is required", required_fields[i].path);
+			    "The parameter %s is required",
+			    required_fields[i].path);
 	}
 	if (r->pm->family == PM_PSE) {
 		t = sb_jstr(req, "payer.entity_type");
