@@ -1,0 +1,33 @@
+/*
+ * payment.h - creating payments and changing their status, with Mercado
+ * Pago's validation and cause codes.  Every function expects the store
+ * lock held.
+ */
+#ifndef SB_PAYMENT_H
+#define SB_PAYMENT_H
+
+#include <json-c/json.h>
+
+#include "sandbox/mperr.h"
+#include "sandbox/store.h"
+
+/* POST /v1/payments after the idempotency check: validates and stores. */
+int	 payment_create(struct sb_store *st, json_object *req,
+	    struct sb_payment **out, struct mp_error *e);
+
+/* PUT /v1/payments/{id}: cancel or capture. */
+int	 payment_update(struct sb_store *st, struct sb_payment *p,
+	    json_object *req, struct mp_error *e);
+
+/*
+ * Moves p to status/status_detail (detail NULL: the usual one for the
+ * status), updates the dates and the payer block, and notifies.
+ */
+int	 payment_set_status(struct sb_store *st, struct sb_payment *p,
+	    const char *status, const char *detail, struct mp_error *e);
+
+/* POST /v1/card_tokens: validates and stores a token; 201 body in *out. */
+int	 card_token_create(struct sb_store *st, json_object *req,
+	    json_object **out, struct mp_error *e);
+
+#endif
