@@ -43,7 +43,7 @@ rm -rf "$BG_TEST_TMP" && mkdir -p "$BG_TEST_TMP" && chmod 755 "$BG_TEST_TMP"
 # 1. The normal build, warnings as errors: every suite.
 if build "$OUT/build" --enable-werror; then
   BRICKGATE_BUILD=$OUT/build python3 tests/run.py --label werror \
-    --counts "$OUT/counts-werror" "$OUT/build/tests/unit" tests/integration \
+    --counts "$OUT/counts-werror" "$OUT/build/tests/unit" "$OUT/build/tests/sandbox" tests/integration \
     tests/sandbox
   count "$OUT/counts-werror"
 else
@@ -57,6 +57,7 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 if build "$OUT/build-asan" --enable-werror --enable-sanitizers; then
   BRICKGATE_BUILD=$OUT/build-asan python3 tests/run.py --label asan \
     --counts "$OUT/counts-asan" "$OUT/build-asan/tests/unit" \
+    "$OUT/build-asan/tests/sandbox" \
     tests/integration tests/sandbox
   count "$OUT/counts-asan"
 else
