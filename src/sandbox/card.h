@@ -37,7 +37,7 @@ const char *card_brand(const char *digits);
 /*
  * The outcome for a cardholder name (compared without case, first word
  * only, as Mercado Pago's test names are single words).  Names outside
- * the table approve: the sandbox's choice, documented in README-sandbox.
+ * the table approve: the sandbox's choice, documented in the README.
  */
 const struct card_outcome *card_outcome(const char *holder);
 
