@@ -117,6 +117,18 @@ route_find(const char *method, const char *path, char *idbuf, size_t size,
 {
 	size_t i;
 
+	char trimmed[256];
+	size_t len = strlen(path);
+
+	/*
+	 * The real API takes a collection path with or without its trailing
+	 * slash; the official Node SDK posts to /checkout/preferences/.
+	 */
+	if (len > 1 && len < sizeof(trimmed) && path[len - 1] == '/') {
+		memcpy(trimmed, path, len - 1);
+		trimmed[len - 1] = '\0';
+		path = trimmed;
+	}
 	*path_known = 0;
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		if (!route_match(&routes[i], path, idbuf, size))
