@@ -95,7 +95,7 @@ flag_value(int argc, char **argv, int i, char *name, size_t size,
 	return 1;
 }
 
-static int
+static void
 parse_args(int argc, char **argv, struct opts *o, struct bg_config *c,
     struct bg_problems *p, int apply)
 {
@@ -140,7 +140,6 @@ parse_args(int argc, char **argv, struct opts *o, struct bg_config *c,
 		else if (!config_is_key(name))
 			problems_add(p, "unknown option --%s", name);
 	}
-	return 0;
 }
 
 static void
@@ -183,14 +182,16 @@ main(int argc, char **argv)
 	struct bg_ctx ctx;
 	struct opts o = { NULL, NULL, 0 };
 	char why[512];
-	int listen_fd = -1, cgi, rc;
+	int listen_fd = -1, inherited = -1, cgi, rc;
 
 	keep_std_fds();
 	signal(SIGPIPE, SIG_IGN);
 	load_config(argc, argv, &o, &cfg, &probs);
-	cgi = o.listen == NULL && !o.check &&
-	    getenv("GATEWAY_INTERFACE") != NULL &&
-	    server_inherited_socket() == -1;
+	/* Looked up once: taking systemd's socket clears LISTEN_FDS. */
+	if (o.listen == NULL && !o.check)
+		inherited = server_inherited_socket();
+	cgi = o.listen == NULL && !o.check && inherited == -1 &&
+	    getenv("GATEWAY_INTERFACE") != NULL;
 	if (probs.n == 0 && log_open(&log, cfg.log_file, cfg.log_level, why,
 	    sizeof(why)) == -1)
 		problems_add(&probs, "%s", why);
@@ -227,7 +228,7 @@ main(int argc, char **argv)
 	}
 	if (o.listen != NULL)
 		listen_fd = server_listen(o.listen, why, sizeof(why));
-	else if ((listen_fd = server_inherited_socket()) == -1)
+	else if ((listen_fd = inherited) == -1)
 		snprintf(why, sizeof(why), "no FastCGI socket on standard "
 		    "input, none from systemd, and no --listen: run brickgate "
 		    "under spawn-fcgi, systemd or a web server (brickgate "
