@@ -69,11 +69,10 @@ bg_status_text(int status)
 	return "Unknown";
 }
 
-char *
-bg_error_json(const struct bg_error *e)
+json_object *
+bg_error_obj(const struct bg_error *e)
 {
 	json_object *root, *err;
-	char *out;
 
 	root = json_object_new_object();
 	err = json_object_new_object();
@@ -90,6 +89,17 @@ bg_error_json(const struct bg_error *e)
 	if (e->field[0] != '\0')
 		json_object_object_add(err, "field",
 		    json_object_new_string(e->field));
+	return root;
+}
+
+char *
+bg_error_json(const struct bg_error *e)
+{
+	json_object *root = bg_error_obj(e);
+	char *out;
+
+	if (root == NULL)
+		return NULL;
 	out = strdup(json_object_to_json_string_ext(root,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(root);

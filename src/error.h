@@ -33,4 +33,8 @@ const char *bg_status_text(int status);
  */
 char	*bg_error_json(const struct bg_error *e);
 
+/* The same body as a json-c object, for answers that add to it. */
+struct json_object;
+struct json_object *bg_error_obj(const struct bg_error *e);
+
 #endif

@@ -180,6 +180,8 @@ main(int argc, char **argv)
 	struct bg_config cfg;
 	struct bg_log log;
 	struct bg_ctx ctx;
+	struct store store = { NULL, NULL };
+	struct bg_error se;
 	struct opts o = { NULL, NULL, 0 };
 	char why[512];
 	int listen_fd = -1, inherited = -1, cgi, rc;
@@ -198,6 +200,9 @@ main(int argc, char **argv)
 	if (probs.n == 0 && secrets_load(&secrets, &cfg, why,
 	    sizeof(why)) == -1)
 		problems_add(&probs, "%s", why);
+	if (probs.n == 0 && !o.check && store_file_open(&store,
+	    cfg.context_dir, &se) == -1)
+		problems_add(&probs, "context_dir: %s", se.message);
 	if (o.check) {
 		print_problems(&probs);
 		if (probs.n == 0)
@@ -209,6 +214,7 @@ main(int argc, char **argv)
 	ctx.cfg = &cfg;
 	ctx.secrets = &secrets;
 	ctx.log = &log;
+	ctx.store = &store;
 	if (cgi) {
 		/* The web server shows the 500; its error log the why. */
 		if (probs.n > 0) {
@@ -242,6 +248,8 @@ main(int argc, char **argv)
 	rc = server_run_fcgi(&ctx, listen_fd);
 	curl_global_cleanup();
 out:
+	if (store.ops != NULL)
+		store_close(&store);
 	if (probs.n == 0)
 		log_close(&log);
 	secrets_free(&secrets);

@@ -20,8 +20,11 @@
 
 #define ROUTE_MAX 64
 
+struct mp_client;
+
 struct bg_request {
 	struct bg_io	*io;
+	struct mp_client *mp;			/* the thread's API client */
 	const char	*method;		/* "GET", "POST", ... */
 	char		 route[ROUTE_MAX + 1];	/* last path segment */
 	struct query	 query;

@@ -58,3 +58,24 @@ respond_error(struct bg_request *r, const struct bg_error *e,
 	free(body);
 	return rc;
 }
+
+int
+respond_error_with(struct bg_request *r, const struct bg_error *e,
+    json_object *upstream, json_object *payment)
+{
+	json_object *body = bg_error_obj(e), *err;
+	int rc;
+
+	if (body == NULL)
+		return respond_error(r, e, NULL);
+	if (upstream != NULL && json_object_object_get_ex(body, "error", &err))
+		json_object_object_add(err, "upstream",
+		    json_object_get(upstream));
+	if (payment != NULL)
+		json_object_object_add(body, "payment",
+		    json_object_get(payment));
+	r->code = e->code;
+	rc = respond_obj(r, e->status, body);
+	json_object_put(body);
+	return rc;
+}

@@ -20,4 +20,12 @@ int	 respond_obj(struct bg_request *r, int status, json_object *o);
 int	 respond_error(struct bg_request *r, const struct bg_error *e,
 	    const char *extra);
 
+/*
+ * An error body with Mercado Pago's refusal under error.upstream and/or
+ * the purchase's payment summary under payment (both borrowed, may be
+ * NULL).
+ */
+int	 respond_error_with(struct bg_request *r, const struct bg_error *e,
+	    json_object *upstream, json_object *payment);
+
 #endif

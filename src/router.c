@@ -4,11 +4,12 @@
  * Each endpoint's handler does the checks every request to it needs, in
  * the order of contract section 3: purchase id first (it never touches
  * the disk when malformed), then media type and size, then the JSON.
- * The payment logic itself lands with its issue; until then those routes
- * answer 501 not_implemented once the request has passed every check.
+ * Routes whose logic lands with a later issue answer 501 not_implemented
+ * once the request has passed every check.
  */
 #include <string.h>
 
+#include "payment.h"
 #include "response.h"
 #include "router.h"
 #include "server.h"
@@ -30,18 +31,6 @@ route_healthz(struct bg_ctx *ctx, struct bg_request *r, struct bg_error *e)
 }
 
 static int
-route_process_payment(struct bg_ctx *ctx, struct bg_request *r,
-    struct bg_error *e)
-{
-	if (request_purchase_id(r, e) == -1)
-		return -1;
-	/* A null body is a wallet or credits submission. */
-	if (request_read_json(r, ctx->cfg->max_body_bytes, 1, e) == -1)
-		return -1;
-	return not_implemented(r, e, "/process_payment");
-}
-
-static int
 route_create_preference(struct bg_ctx *ctx, struct bg_request *r,
     struct bg_error *e)
 {
@@ -49,16 +38,6 @@ route_create_preference(struct bg_ctx *ctx, struct bg_request *r,
 	if (request_purchase_id(r, e) == -1)
 		return -1;
 	return not_implemented(r, e, "/create_preference");
-}
-
-static int
-route_payment_status(struct bg_ctx *ctx, struct bg_request *r,
-    struct bg_error *e)
-{
-	(void)ctx;
-	if (request_purchase_id(r, e) == -1)
-		return -1;
-	return not_implemented(r, e, "/payment_status");
 }
 
 static int
@@ -76,9 +55,9 @@ static const struct route {
 	const char	*allow;		/* the Allow header of a 405 */
 	route_fn	 fn;
 } routes[] = {
-	{ "process_payment",	"POST",	"Allow: POST",	route_process_payment },
+	{ "process_payment",	"POST",	"Allow: POST",	payment_process },
 	{ "create_preference",	"POST",	"Allow: POST",	route_create_preference },
-	{ "payment_status",	"GET",	"Allow: GET",	route_payment_status },
+	{ "payment_status",	"GET",	"Allow: GET",	payment_status },
 	{ "webhooks",		"POST",	"Allow: POST",	route_webhooks },
 	{ "healthz",		"GET",	"Allow: GET",	route_healthz },
 };

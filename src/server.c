@@ -46,7 +46,7 @@ safe_token(const char *s)
 }
 
 void
-server_handle(struct bg_ctx *ctx, struct bg_io *io)
+server_handle(struct bg_ctx *ctx, struct mp_client *mp, struct bg_io *io)
 {
 	struct bg_request r;
 	struct bg_error e;
@@ -55,6 +55,7 @@ server_handle(struct bg_ctx *ctx, struct bg_io *io)
 	if (request_begin(&r, io, &e) == -1)
 		respond_error(&r, &e, NULL);
 	else {
+		r.mp = mp;
 		/* For operators chasing a request that never ends. */
 		log_msg(ctx->log, LOG_DEBUG, "begin method=%.10s route=/%s",
 		    safe_token(r.method), safe_token(r.route));
@@ -260,8 +261,11 @@ worker(void *arg)
 	struct pollfd pfd;
 	FCGX_Request req;
 	struct bg_io io;
+	struct mp_client *mp;
 	int rc, kind;
 
+	/* One API client per thread: its connection stays open. */
+	mp = mp_client_new(p->ctx->cfg, p->ctx->secrets);
 	FCGX_InitRequest(&req, p->listen_fd, 0);
 	for (;;) {
 		if (req.ipcFd < 0) {
@@ -293,10 +297,11 @@ worker(void *arg)
 			continue;
 		}
 		io_fcgi(&io, &req);
-		server_handle(p->ctx, &io);
+		server_handle(p->ctx, mp, &io);
 		FCGX_Finish_r(&req);
 	}
 	FCGX_Free(&req, 1);
+	mp_client_free(mp);
 	pthread_mutex_lock(&p->done_mu);
 	p->alive--;
 	pthread_cond_signal(&p->done_cv);
@@ -429,9 +434,12 @@ server_run_fcgi(struct bg_ctx *ctx, int listen_fd)
 int
 server_run_cgi(struct bg_ctx *ctx)
 {
+	struct mp_client *mp;
 	struct bg_io io;
 
+	mp = mp_client_new(ctx->cfg, ctx->secrets);
 	io_cgi(&io);
-	server_handle(ctx, &io);
+	server_handle(ctx, mp, &io);
+	mp_client_free(mp);
 	return 0;
 }

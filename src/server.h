@@ -7,7 +7,9 @@
 
 #include "config.h"
 #include "log.h"
+#include "mp_client.h"
 #include "secrets.h"
+#include "store.h"
 #include "transport.h"
 
 /* What a request handler may use: read-only but for the secrets' lock. */
@@ -15,11 +17,16 @@ struct bg_ctx {
 	const struct bg_config	*cfg;
 	struct bg_secrets	*secrets;
 	struct bg_log		*log;
+	struct store		*store;		/* purchases; shared */
 	int			 misconfigured;	/* CGI with a bad config */
 };
 
-/* Handles one request end to end: parse, route, answer, log. */
-void	 server_handle(struct bg_ctx *ctx, struct bg_io *io);
+/*
+ * Handles one request end to end: parse, route, answer, log.  mp is the
+ * calling thread's own API client.
+ */
+void	 server_handle(struct bg_ctx *ctx, struct mp_client *mp,
+	    struct bg_io *io);
 
 /*
  * The listening socket handed over by spawn-fcgi or mod_fcgid (fd 0) or

@@ -16,7 +16,7 @@
 
 #include "money.h"
 #include "sandbox/card.h"
-#include "sandbox/methods.h"
+#include "paymethod.h"
 #include "sandbox/payment.h"
 #include "sandbox/qrpng.h"
 #include "sandbox/util.h"

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "sandbox/card.h"
-#include "sandbox/methods.h"
+#include "paymethod.h"
 #include "sandbox/qrpng.h"
 #include "sandbox/util.h"
 #include "sandbox/webhook.h"

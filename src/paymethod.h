@@ -1,8 +1,11 @@
 /*
- * methods.h - the payment_method_id values the sandbox accepts, per site.
+ * paymethod.h - every payment_method_id of every site, with its
+ * payment_type_id and family.  One table serves brickgate (which module
+ * handles an id, and whether the site offers it) and the sandbox (what
+ * it accepts).
  */
-#ifndef SB_METHODS_H
-#define SB_METHODS_H
+#ifndef BG_PAYMETHOD_H
+#define BG_PAYMETHOD_H
 
 enum pm_family {
 	PM_CARD,

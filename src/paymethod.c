@@ -1,11 +1,11 @@
 /*
- * methods.c - the method table.  Non-card ids are every id of
+ * paymethod.c - the method table.  Non-card ids are every id of
  * payment-brick.md 0.2; card ids are the common ones of
  * GET /v1/payment_methods for each site.
  */
 #include <string.h>
 
-#include "sandbox/methods.h"
+#include "paymethod.h"
 
 static const struct pm methods[] = {
 	{ "visa",	"*",		"credit_card",	PM_CARD, "visa" },

@@ -1,0 +1,422 @@
+/*
+ * context.c - reading and checking purchase contexts.
+ *
+ * Every storefront field has one line in the table below with the check
+ * it needs.  Errors are 500 invalid_context because the file, not the
+ * buyer, is at fault; the message names the file and the field, never a
+ * value (contexts hold e-mails and ID numbers).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "context.h"
+#include "json_strict.h"
+#include "money.h"
+#include "timefmt.h"
+
+#define MAX_TEXT 600
+#define MAX_INSTALLMENTS 99
+
+static int
+bad(struct bg_error *e, const struct bg_context *c, const char *field,
+    const char *why)
+{
+	return bg_fail(e, 500, "invalid_context", NULL,
+	    "purchase context %s.json: %s %s", c->id, field, why);
+}
+
+static const char *
+text_of(json_object *v, size_t max)
+{
+	const char *s;
+
+	if (!json_object_is_type(v, json_type_string))
+		return NULL;
+	s = json_object_get_string(v);
+	return strlen(s) <= max ? s : NULL;
+}
+
+static int
+k_amount(struct bg_context *c, json_object *v, struct bg_error *e)
+{
+	struct bg_error sub;
+
+	if (money_from_json(v, c->site->decimals, 1, &c->amount, "amount",
+	    &sub) == -1)
+		return bad(e, c, "amount", c->site->decimals ?
+		    "is not a decimal amount with at most the currency's "
+		    "decimals" : "is not a whole amount (the currency has "
+		    "no decimals)");
+	if (c->amount <= 0)
+		return bad(e, c, "amount", "is not positive");
+	money_format(c->amount, c->site->decimals, c->amount_text,
+	    sizeof(c->amount_text));
+	return 0;
+}
+
+static int
+k_site(struct bg_context *c, json_object *v, struct bg_error *e)
+{
+	const char *s = text_of(v, 8);
+
+	if (s == NULL || strcmp(s, c->site->id) != 0)
+		return bad(e, c, "site", "is not the configured site (one "
+		    "brickgate configuration serves one country)");
+	return 0;
+}
+
+static int
+k_currency(struct bg_context *c, json_object *v, struct bg_error *e)
+{
+	const char *s = text_of(v, 8);
+
+	if (s == NULL || strcmp(s, c->site->currency) != 0)
+		return bad(e, c, "currency", "is not the site's currency");
+	return 0;
+}
+
+static int
+k_description(struct bg_context *c, json_object *v, struct bg_error *e)
+{
+	if ((c->description = text_of(v, MAX_TEXT)) == NULL)
+		return bad(e, c, "description", "is not a string of at most "
+		    "600 bytes");
+	return 0;
+}
+
+static int
+k_descriptor(struct bg_context *c, json_object *v, struct bg_error *e)
+{
+	if ((c->statement_descriptor = text_of(v, 64)) == NULL)
+		return bad(e, c, "statement_descriptor", "is not a string of "
+		    "at most 64 bytes");
+	return 0;
+}
+
+/* Every member of the object must be a string (or, when nums, a number). */
+static int
+strings_only(json_object *o, int nums)
+{
+	json_type t;
+
+	if (!json_object_is_type(o, json_type_object))
+		return 0;
+	json_object_object_foreach(o, k, v) {
+		(void)k;
+		t = json_object_get_type(v);
+		if (t != json_type_string && !(nums && t == json_type_int))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+k_payer(struct bg_context *c, json_object *v, struct bg_error *e)
+{
+	static const char *const subs[] = { "identification", "address",
+	    "phone" };
+	json_object *s;
+	size_t i;
+
+	if (!json_object_is_type(v, json_type_object))
+		return bad(e, c, "payer", "is not an object");
+	c->payer = v;
+	json_object_object_foreach(v, k, m) {
+		for (i = 0; i < 3 && strcmp(k, subs[i]) != 0; i++)
+			;
+		if (i < 3 ? !strings_only(m, 1) :
+		    !json_object_is_type(m, json_type_string))
+			return bad(e, c, "payer", "has a member of the wrong "
+			    "type");
+	}
+	if (json_object_object_get_ex(v, "email", &s)) {
+		c->email = json_object_get_string(s);
+		if (strchr(c->email, '@') == NULL)
+			return bad(e, c, "payer.email", "is not an e-mail "
+			    "address");
+	}
+	return 0;
+}
+
+static int
+k_items(struct bg_context *c, json_object *v, struct bg_error *e)
+{
+	struct bg_error sub;
+	json_object *it, *q, *p;
+	int64_t minor;
+	size_t i, n;
+
+	if (!json_object_is_type(v, json_type_array))
+		return bad(e, c, "items", "is not an array");
+	n = json_object_array_length(v);
+	for (i = 0; i < n; i++) {
+		it = json_object_array_get_idx(v, i);
+		if (!json_object_is_type(it, json_type_object) ||
+		    !json_object_object_get_ex(it, "quantity", &q) ||
+		    !json_object_is_type(q, json_type_int) ||
+		    json_object_get_int64(q) < 1 ||
+		    !json_object_object_get_ex(it, "unit_price", &p) ||
+		    money_from_json(p, c->site->decimals, 1, &minor,
+		    "unit_price", &sub) == -1)
+			return bad(e, c, "items", "need an integer quantity "
+			    "and a unit_price with the currency's decimals");
+	}
+	c->items = v;
+	return 0;
+}
+
+static int
+k_methods(struct bg_context *c, json_object *v, struct bg_error *e)
+{
+	size_t i, n;
+
+	if (!json_object_is_type(v, json_type_array))
+		return bad(e, c, "payment_methods", "is not an array");
+	n = json_object_array_length(v);
+	for (i = 0; i < n; i++)
+		if (text_of(json_object_array_get_idx(v, i), 40) == NULL)
+			return bad(e, c, "payment_methods", "holds something "
+			    "other than method or type ids");
+	c->methods = v;
+	return 0;
+}
+
+static int
+k_max_installments(struct bg_context *c, json_object *v, struct bg_error *e)
+{
+	if (!json_object_is_type(v, json_type_int) ||
+	    json_object_get_int64(v) < 1 ||
+	    json_object_get_int64(v) > MAX_INSTALLMENTS)
+		return bad(e, c, "max_installments", "is not an integer "
+		    "from 1 to 99");
+	c->max_installments = (long)json_object_get_int64(v);
+	return 0;
+}
+
+static int
+k_expires_at(struct bg_context *c, json_object *v, struct bg_error *e)
+{
+	const char *s = text_of(v, 40);
+
+	if (s == NULL || rfc3339_parse(s, &c->expires_ms) == -1)
+		return bad(e, c, "expires_at", "is not an RFC 3339 time");
+	if (c->expires_ms == 0)
+		c->expires_ms = 1;	/* 0 means "never" here */
+	return 0;
+}
+
+static int
+k_metadata(struct bg_context *c, json_object *v, struct bg_error *e)
+{
+	if (!json_object_is_type(v, json_type_object))
+		return bad(e, c, "metadata", "is not an object");
+	c->metadata = v;
+	return 0;
+}
+
+static int
+k_purpose(struct bg_context *c, json_object *v, struct bg_error *e)
+{
+	const char *s = text_of(v, 32);
+
+	if (s == NULL || (strcmp(s, "wallet_purchase") != 0 &&
+	    strcmp(s, "onboarding_credits") != 0))
+		return bad(e, c, "purpose", "is neither wallet_purchase nor "
+		    "onboarding_credits");
+	c->purpose = s;
+	return 0;
+}
+
+static int
+k_preference_id(struct bg_context *c, json_object *v, struct bg_error *e)
+{
+	if ((c->preference_id = text_of(v, 128)) == NULL)
+		return bad(e, c, "preference_id", "is not a string");
+	return 0;
+}
+
+/* brickgate's own records: objects of the shape it writes. */
+static int
+k_payment(struct bg_context *c, json_object *v, struct bg_error *e)
+{
+	if (!json_object_is_type(v, json_type_object))
+		return bad(e, c, "payment", "is not an object");
+	return 0;
+}
+
+static int
+k_payments(struct bg_context *c, json_object *v, struct bg_error *e)
+{
+	size_t i, n;
+
+	if (!json_object_is_type(v, json_type_array))
+		return bad(e, c, "payments", "is not an array");
+	n = json_object_array_length(v);
+	for (i = 0; i < n; i++)
+		if (!json_object_is_type(json_object_array_get_idx(v, i),
+		    json_type_object))
+			return bad(e, c, "payments", "holds a non-object");
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*check)(struct bg_context *, json_object *, struct bg_error *);
+} keys[] = {
+	{ "site",			k_site },
+	{ "amount",			k_amount },
+	{ "currency",			k_currency },
+	{ "description",		k_description },
+	{ "payer",			k_payer },
+	{ "items",			k_items },
+	{ "payment_methods",		k_methods },
+	{ "max_installments",		k_max_installments },
+	{ "expires_at",			k_expires_at },
+	{ "statement_descriptor",	k_descriptor },
+	{ "metadata",			k_metadata },
+	{ "purpose",			k_purpose },
+	{ "preference_id",		k_preference_id },
+	{ "payment",			k_payment },
+	{ "payments",			k_payments },
+};
+
+int
+context_parse(struct bg_context *c, const char *id, const char *text,
+    size_t len, const struct bg_site *site, struct bg_error *e)
+{
+	struct bg_error sub;
+	json_object *v;
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->id, sizeof(c->id), "%s", id);
+	c->site = site;
+	bg_error_clear(&sub);
+	if (json_strict_parse(text, len, JSON_MAX_DEPTH, &c->root, &sub)
+	    == -1 || !json_object_is_type(c->root, json_type_object)) {
+		context_free(c);
+		return bg_fail(e, 500, "invalid_context", NULL,
+		    "purchase context %s.json is not a JSON object (%s)", id,
+		    sub.status ? sub.message : "wrong type");
+	}
+	if (!json_object_object_get_ex(c->root, "amount", &v) || v == NULL) {
+		context_free(c);
+		return bg_fail(e, 500, "invalid_context", NULL,
+		    "purchase context %s.json: amount is missing", id);
+	}
+	/* Members set to null count as absent, like in the form. */
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (json_object_object_get_ex(c->root, keys[i].name, &v) &&
+		    v != NULL && keys[i].check(c, v, e) == -1) {
+			context_free(c);
+			return -1;
+		}
+	/* "payment" is the last of "payments": make them one object again. */
+	v = context_attempts(c);
+	if (json_object_array_length(v) > 0)
+		context_set_latest(c, json_object_array_get_idx(v,
+		    json_object_array_length(v) - 1));
+	return 0;
+}
+
+void
+context_free(struct bg_context *c)
+{
+	json_object_put(c->root);
+	c->root = NULL;
+}
+
+const char *
+context_text(struct bg_context *c, size_t *len)
+{
+	return json_object_to_json_string_length(c->root,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+	    JSON_C_TO_STRING_NOSLASHESCAPE, len);
+}
+
+int
+context_allows(const struct bg_context *c, const char *method_id,
+    const char *type_id)
+{
+	const char *s;
+	size_t i, n;
+
+	if (c->methods == NULL)
+		return 1;
+	n = json_object_array_length(c->methods);
+	for (i = 0; i < n; i++) {
+		s = json_object_get_string(json_object_array_get_idx(
+		    c->methods, i));
+		if (strcmp(s, method_id) == 0 || strcmp(s, type_id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+json_object *
+context_latest(const struct bg_context *c)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(c->root, "payment", &v) ? v : NULL;
+}
+
+json_object *
+context_attempts(struct bg_context *c)
+{
+	json_object *v;
+
+	if (json_object_object_get_ex(c->root, "payments", &v) && v != NULL)
+		return v;
+	v = json_object_new_array();
+	json_object_object_add(c->root, "payments", v);
+	return v;
+}
+
+void
+context_set_latest(struct bg_context *c, json_object *attempt)
+{
+	/* One object, two references: "payment" is the last of "payments". */
+	json_object_object_add(c->root, "payment", json_object_get(attempt));
+}
+
+json_object *
+context_add_attempt(struct bg_context *c, const char *key,
+    const char *method_id, const char *type_id, int64_t now)
+{
+	json_object *a = json_object_new_object();
+	char ts[32];
+
+	rfc3339_format(now, ts, sizeof(ts));
+	json_object_object_add(a, "id", NULL);
+	json_object_object_add(a, "state", json_object_new_string("creating"));
+	json_object_object_add(a, "idempotency_key",
+	    json_object_new_string(key));
+	json_object_object_add(a, "payment_method_id",
+	    json_object_new_string(method_id));
+	json_object_object_add(a, "payment_type_id",
+	    json_object_new_string(type_id));
+	json_object_object_add(a, "status", NULL);
+	json_object_object_add(a, "status_detail", NULL);
+	json_object_object_add(a, "started_at", json_object_new_string(ts));
+	json_object_object_add(a, "updated_at", json_object_new_string(ts));
+	json_object_array_add(context_attempts(c), a);
+	context_set_latest(c, a);
+	return a;
+}
+
+json_object *
+context_find_payment(struct bg_context *c, int64_t id)
+{
+	json_object *all = context_attempts(c), *a, *v;
+	size_t i, n = json_object_array_length(all);
+
+	for (i = 0; i < n; i++) {
+		a = json_object_array_get_idx(all, i);
+		if (json_object_object_get_ex(a, "id", &v) &&
+		    json_object_is_type(v, json_type_int) &&
+		    json_object_get_int64(v) == id)
+			return a;
+	}
+	return NULL;
+}

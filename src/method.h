@@ -1,0 +1,64 @@
+/*
+ * method.h - the payment-method module interface.
+ *
+ * Each family of payment_method_id (cards, Pix, tickets, PSE) is one
+ * module in src/methods/, exposing one small table: which ids it takes,
+ * the fields it reads (a validation table), what only code can check,
+ * the method's part of the payment body, and what the browser needs
+ * from Mercado Pago's answer.  Adding a method is one file and one line
+ * in methods/registry.c.
+ */
+#ifndef BG_METHOD_H
+#define BG_METHOD_H
+
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "config.h"
+#include "context.h"
+#include "error.h"
+#include "form.h"
+#include "paymethod.h"
+
+/* Everything a module may read while handling one submission. */
+struct method_call {
+	const struct bg_config	*cfg;
+	const struct pm		*pm;	/* the id's line of the method table */
+	struct bg_context	*ctx;
+	json_object		*form;	/* the Brick's formData */
+	const char		*remote_addr;
+	int64_t			 now_ms;
+};
+
+struct method {
+	const char		*name;
+	/* True when the module handles this method-table line. */
+	int			(*match)(const struct pm *);
+	/* The fields it reads, checked in order before validate(). */
+	const struct field_rule	*fields;
+	/* Rules a table cannot state (check digits, debit = 1 instalment). */
+	int			(*validate)(const struct method_call *,
+				    struct bg_error *);
+	/* Adds the method's own members to the payment body. */
+	int			(*build)(const struct method_call *,
+				    json_object *body, struct bg_error *);
+	/* Adds what the page needs (pix, ticket, three_ds) to a summary. */
+	void			(*summarise)(json_object *payment,
+				    json_object *summary);
+};
+
+/* The module for a method-table line, or NULL. */
+const struct method *method_for(const struct pm *pm);
+
+/*
+ * The payer object every method sends: e-mail, identification and names
+ * from the form, else from the context.
+ */
+json_object *method_payer(const struct method_call *mc);
+
+/* Copies form member `path`'s value into obj under `name` if present. */
+void	 method_copy(json_object *obj, const char *name, json_object *form,
+	    const char *path);
+
+#endif

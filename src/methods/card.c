@@ -1,0 +1,125 @@
+/*
+ * card.c - credit, debit and prepaid cards, every site
+ * (payment-brick.md section 2).
+ *
+ * The form carries a single-use token made in the browser; brickgate
+ * never sees a card number.  Debit and prepaid cards are paid at once,
+ * so their installments must be 1.
+ */
+#include <string.h>
+
+#include "identification.h"
+#include "method.h"
+
+static const char *const processing_modes[] = { "aggregator", "gateway",
+    NULL };
+static const char *const payer_types[] = { "customer", "guest", NULL };
+
+static const struct field_rule card_fields[] = {
+	{ "token",			F_TOKEN,  F_REQUIRED, 64, NULL },
+	{ "payment_method_id",		F_TOKEN,  F_REQUIRED, 40, NULL },
+	{ "transaction_amount",		F_NUMBER, F_REQUIRED, 0, NULL },
+	{ "installments",		F_UINT,   F_REQUIRED, 99, NULL },
+	{ "issuer_id",			F_DIGITS, F_OPTIONAL, 20, NULL },
+	{ "payment_method_option_id",	F_STRING, F_OPTIONAL, 64, NULL },
+	{ "processing_mode",		F_STRING, F_OPTIONAL, 16,
+	    processing_modes },
+	{ "payer",			F_OBJECT, F_REQUIRED, 0, NULL },
+	{ "payer.email",		F_EMAIL,  F_OPTIONAL, 254, NULL },
+	{ "payer.type",			F_STRING, F_OPTIONAL, 16, payer_types },
+	{ "payer.id",			F_TOKEN,  F_OPTIONAL, 32, NULL },
+	{ "payer.identification",	F_OBJECT, F_OPTIONAL, 0, NULL },
+	{ "payer.identification.type",	F_STRING, F_OPTIONAL, 16, NULL },
+	{ "payer.identification.number", F_STRING, F_OPTIONAL, 32, NULL },
+	{ NULL, 0, 0, 0, NULL },
+};
+
+static int
+card_match(const struct pm *pm)
+{
+	return pm->family == PM_CARD;
+}
+
+/* A saved card (payer.type "customer") identifies the buyer by id. */
+static int
+saved_card(const struct method_call *mc)
+{
+	const char *t = form_str(mc->form, "payer.type");
+
+	return t != NULL && strcmp(t, "customer") == 0;
+}
+
+static int
+card_validate(const struct method_call *mc, struct bg_error *e)
+{
+	json_object *inst = form_get(mc->form, "installments");
+
+	if (form_get(mc->form, "payer.email") == NULL && mc->ctx->email ==
+	    NULL)
+		return bg_fail(e, 400, "missing_field", "payer.email",
+		    "payer.email is required");
+	if (strcmp(mc->pm->type, "credit_card") != 0 &&
+	    json_object_get_int64(inst) != 1)
+		return bg_fail(e, 400, "invalid_field", "installments",
+		    "a %s is paid in one instalment", mc->pm->type);
+	if (saved_card(mc)) {
+		if (form_get(mc->form, "payer.id") == NULL)
+			return bg_fail(e, 400, "missing_field", "payer.id",
+			    "payer.id is required for a saved card");
+		return 0;
+	}
+	return identification_check(mc->ctx->site,
+	    form_str(mc->form, "payer.identification.type"),
+	    form_str(mc->form, "payer.identification.number"),
+	    "payer.identification", e);
+}
+
+static int
+card_build(const struct method_call *mc, json_object *body,
+    struct bg_error *e)
+{
+	json_object *payer = method_payer(mc);
+
+	(void)e;
+	method_copy(body, "token", mc->form, "token");
+	method_copy(body, "installments", mc->form, "installments");
+	method_copy(body, "payment_method_id", mc->form, "payment_method_id");
+	method_copy(body, "issuer_id", mc->form, "issuer_id");
+	method_copy(body, "payment_method_option_id", mc->form,
+	    "payment_method_option_id");
+	method_copy(body, "processing_mode", mc->form, "processing_mode");
+	if (saved_card(mc)) {
+		method_copy(payer, "type", mc->form, "payer.type");
+		method_copy(payer, "id", mc->form, "payer.id");
+	}
+	json_object_object_add(body, "payer", payer);
+	if (strcmp(mc->cfg->three_d_secure_mode, "optional") == 0)
+		json_object_object_add(body, "three_d_secure_mode",
+		    json_object_new_string("optional"));
+	return 0;
+}
+
+/* A 3DS challenge: the Status Screen Brick needs both values. */
+static void
+card_summarise(json_object *payment, json_object *summary)
+{
+	const char *detail = form_str(payment, "status_detail");
+	json_object *ds;
+
+	if (detail == NULL || strcmp(detail, "pending_challenge") != 0)
+		return;
+	ds = json_object_new_object();
+	method_copy(ds, "external_resource_url", payment,
+	    "three_ds_info.external_resource_url");
+	method_copy(ds, "creq", payment, "three_ds_info.creq");
+	json_object_object_add(summary, "three_ds", ds);
+}
+
+const struct method method_card = {
+	"card",
+	card_match,
+	card_fields,
+	card_validate,
+	card_build,
+	card_summarise,
+};

@@ -1,0 +1,62 @@
+/*
+ * registry.c - the list of payment-method modules, and what they share.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "method.h"
+
+extern const struct method method_card;
+
+static const struct method *const modules[] = {
+	&method_card,
+};
+
+const struct method *
+method_for(const struct pm *pm)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(modules) / sizeof(modules[0]); i++)
+		if (modules[i]->match(pm))
+			return modules[i];
+	return NULL;
+}
+
+void
+method_copy(json_object *obj, const char *name, json_object *form,
+    const char *path)
+{
+	json_object *v = form_get(form, path);
+
+	if (v != NULL)
+		json_object_object_add(obj, name, json_object_get(v));
+}
+
+/* The form's member, else the context's payer member. */
+static void
+payer_member(const struct method_call *mc, json_object *payer,
+    const char *name)
+{
+	char path[64];
+	json_object *v;
+
+	snprintf(path, sizeof(path), "payer.%s", name);
+	if ((v = form_get(mc->form, path)) == NULL && mc->ctx->payer != NULL)
+		v = form_get(mc->ctx->payer, name);
+	if (v != NULL)
+		json_object_object_add(payer, name, json_object_get(v));
+}
+
+json_object *
+method_payer(const struct method_call *mc)
+{
+	static const char *const members[] = { "email", "first_name",
+	    "last_name", "identification" };
+	json_object *payer = json_object_new_object();
+	size_t i;
+
+	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
+		payer_member(mc, payer, members[i]);
+	return payer;
+}

@@ -1,0 +1,623 @@
+/*
+ * payment.c - POST /process_payment, step by step as contract section 3
+ * numbers them: read the submission, lock and load the purchase, settle
+ * what is recorded, pick the method's module, validate, check against
+ * the purchase, build the body, cancel a pending payment, record the
+ * attempt, call Mercado Pago, record, answer.
+ *
+ * Money never passes through a double: the form's amount is compared as
+ * integer minor units parsed from its JSON text, and the amount sent is
+ * the context's decimal text.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "json_strict.h"
+#include "method.h"
+#include "money.h"
+#include "payment.h"
+#include "purchase.h"
+#include "randomid.h"
+#include "response.h"
+#include "timefmt.h"
+
+#define BACKOFF_MS	250	/* first retry; doubles each time */
+#define MIN_CALL_MS	200	/* no retry with less time than this left */
+
+struct submission {
+	json_object	*form;		/* formData; NULL: wallet or credits */
+	const char	*selected;	/* selectedPaymentMethod, if given */
+};
+
+/* The Brick's formData alone, or its whole onSubmit argument. */
+static int
+read_submission(struct bg_request *r, struct submission *s,
+    struct bg_error *e)
+{
+	static const char *const names[] = { "selectedPaymentMethod",
+	    "paymentType", "paymentMethod" };
+	json_object *fd, *sel;
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	if (r->json == NULL)
+		return 0;
+	if (!json_object_object_get_ex(r->json, "formData", &fd)) {
+		s->form = r->json;
+		return 0;
+	}
+	if (fd != NULL && !json_object_is_type(fd, json_type_object))
+		return bg_fail(e, 400, "invalid_field", "formData",
+		    "formData must be an object or null");
+	s->form = fd;
+	for (i = 0; i < 3 && s->selected == NULL; i++)
+		if (json_object_object_get_ex(r->json, names[i], &sel) &&
+		    sel != NULL) {
+			if (!json_object_is_type(sel, json_type_string))
+				return bg_fail(e, 400, "invalid_field",
+				    names[i], "%s must be a string",
+				    names[i]);
+			s->selected = json_object_get_string(sel);
+		}
+	if (s->form != NULL && s->selected != NULL &&
+	    (strcmp(s->selected, "wallet_purchase") == 0 ||
+	    strcmp(s->selected, "onboarding_credits") == 0))
+		return bg_fail(e, 400, "invalid_field", "selectedPaymentMethod",
+		    "%s is paid on Mercado Pago's side and sends no form data",
+		    s->selected);
+	return 0;
+}
+
+/*
+ * The end of step 2: a paid purchase (409 with its payment), an expired
+ * one (410), one out of attempts (429).  Returns 1 when it answered.
+ */
+static int
+refuse_closed(struct purchase *p, struct bg_request *r, int new_attempt,
+    struct bg_error *e)
+{
+	json_object *paid = purchase_paid(p);
+	json_object *all = context_attempts(&p->c);
+
+	if (paid != NULL) {
+		bg_fail(e, 409, "purchase_already_paid", NULL,
+		    "this purchase is paid (or its payment is being "
+		    "processed)");
+		respond_error_with(r, e, NULL, form_get(paid, "summary"));
+		return 1;
+	}
+	if (p->c.expires_ms != 0 && now_ms() >= p->c.expires_ms)
+		return bg_fail(e, 410, "purchase_expired", NULL,
+		    "this purchase expired; start a new checkout");
+	if (new_attempt && (long)json_object_array_length(all) >=
+	    p->cfg->max_attempts)
+		return bg_fail(e, 429, "too_many_attempts", NULL,
+		    "this purchase made %ld payment attempts already; start "
+		    "a new checkout", p->cfg->max_attempts);
+	return 0;
+}
+
+/* Wallet and credits are paid through the preference: nothing to create. */
+static int
+answer_wallet(struct purchase *p, struct bg_request *r, struct bg_error *e)
+{
+	json_object *o;
+
+	if (p->c.preference_id == NULL)
+		return bg_fail(e, 409, "no_preference", NULL,
+		    "create the preference first (/create_preference)");
+	o = json_object_new_object();
+	json_object_object_add(o, "action", json_object_new_string(
+	    "redirect"));
+	json_object_object_add(o, "preference_id",
+	    json_object_new_string(p->c.preference_id));
+	respond_obj(r, 200, o);
+	json_object_put(o);
+	return 0;
+}
+
+/* Step 3: the module, from payment_method_id through our own table. */
+static int
+pick(struct method_call *mc, const struct method **m, struct bg_error *e)
+{
+	json_object *v = form_get(mc->form, "payment_method_id");
+	const char *id;
+
+	if (v == NULL)
+		return bg_fail(e, 400, "missing_field", "payment_method_id",
+		    "payment_method_id is required");
+	if (!json_object_is_type(v, json_type_string))
+		return bg_fail(e, 400, "invalid_field", "payment_method_id",
+		    "payment_method_id must be a string");
+	id = json_object_get_string(v);
+	if ((mc->pm = pm_find(mc->ctx->site->id, id)) == NULL ||
+	    (*m = method_for(mc->pm)) == NULL)
+		return bg_fail(e, 400, "unsupported_payment_method",
+		    "payment_method_id", "this payment method is not offered "
+		    "in %s", mc->ctx->site->country);
+	if (!context_allows(mc->ctx, mc->pm->id, mc->pm->type))
+		return bg_fail(e, 403, "payment_method_not_allowed",
+		    "payment_method_id", "this purchase does not accept %s",
+		    mc->pm->id);
+	return 0;
+}
+
+/* The form's metadata members that may reach Mercado Pago. */
+static const char *const form_metadata[] = { "metadata.payment_point",
+    "metadata.payment_mode" };
+
+static int
+check_metadata(json_object *form, struct bg_error *e)
+{
+	const char *s;
+	json_object *v;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		if ((v = form_get(form, form_metadata[i])) == NULL)
+			continue;
+		s = json_object_is_type(v, json_type_string) ?
+		    json_object_get_string(v) : "";
+		if (strlen(s) < 1 || strlen(s) > 32 || s[strspn(s,
+		    "abcdefghijklmnopqrstuvwxyz0123456789_")] != '\0')
+			return bg_fail(e, 400, "invalid_field",
+			    form_metadata[i], "%s must match [a-z0-9_]{1,32}",
+			    form_metadata[i]);
+	}
+	return 0;
+}
+
+/* Step 5: the form against the purchase. */
+static int
+check_purchase(const struct method_call *mc, struct bg_error *e)
+{
+	const struct bg_context *c = mc->ctx;
+	json_object *v;
+	const char *email;
+	int64_t minor;
+	char shown[32];
+
+	if (money_from_json(form_get(mc->form, "transaction_amount"),
+	    c->site->decimals, 0, &minor, "transaction_amount", e) == -1)
+		return -1;
+	if (minor != c->amount) {
+		money_format(minor, c->site->decimals, shown, sizeof(shown));
+		return bg_fail(e, 400, "amount_mismatch",
+		    "transaction_amount", "transaction_amount %s does not "
+		    "match the purchase (%s)", shown, c->amount_text);
+	}
+	email = form_str(mc->form, "payer.email");
+	if (c->email != NULL && email != NULL && strcasecmp(email, c->email)
+	    != 0)
+		return bg_fail(e, 400, "payer_mismatch", "payer.email",
+		    "payer.email is not the purchase's buyer");
+	v = form_get(mc->form, "installments");
+	if (c->max_installments > 0 && v != NULL &&
+	    json_object_get_int64(v) > c->max_installments)
+		return bg_fail(e, 400, "invalid_field", "installments",
+		    "this purchase allows at most %ld installments",
+		    c->max_installments);
+	return 0;
+}
+
+/* notification_url with source_news=webhooks: signed webhooks only. */
+static json_object *
+notification_url(const char *base)
+{
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), "%s%csource_news=webhooks", base,
+	    strchr(base, '?') ? '&' : '?');
+	return json_object_new_string(buf);
+}
+
+static json_object *
+metadata(const struct method_call *mc)
+{
+	json_object *md = json_object_new_object(), *v;
+	size_t i;
+
+	if (mc->ctx->metadata != NULL) {
+		json_object_object_foreach(mc->ctx->metadata, k, m)
+			json_object_object_add(md, k, json_object_get(m));
+	}
+	for (i = 0; i < 2; i++)
+		if ((v = form_get(mc->form, form_metadata[i])) != NULL)
+			json_object_object_add(md, form_metadata[i] + 9,
+			    json_object_get(v));
+	return md;
+}
+
+/*
+ * Step 6: the body from the server's side (context and configuration)
+ * plus what the module takes from the form, field by field: nothing the
+ * browser adds reaches Mercado Pago.
+ */
+static json_object *
+build_body(const struct method_call *mc, const struct method *m,
+    struct bg_error *e)
+{
+	const struct bg_context *c = mc->ctx;
+	json_object *body = json_object_new_object(), *ai;
+	const char *sd;
+
+	json_object_object_add(body, "transaction_amount",
+	    json_object_new_double_s((double)c->amount, c->amount_text));
+	if (c->description != NULL)
+		json_object_object_add(body, "description",
+		    json_object_new_string(c->description));
+	json_object_object_add(body, "external_reference",
+	    json_object_new_string(c->id));
+	if (mc->cfg->notification_url != NULL)
+		json_object_object_add(body, "notification_url",
+		    notification_url(mc->cfg->notification_url));
+	sd = c->statement_descriptor ? c->statement_descriptor :
+	    mc->cfg->statement_descriptor;
+	if (sd != NULL)
+		json_object_object_add(body, "statement_descriptor",
+		    json_object_new_string(sd));
+	if (c->items != NULL) {
+		ai = json_object_new_object();
+		json_object_object_add(ai, "items", json_object_get(c->items));
+		json_object_object_add(body, "additional_info", ai);
+	}
+	json_object_object_add(body, "metadata", metadata(mc));
+	if (m->build(mc, body, e) == -1) {
+		json_object_put(body);
+		return NULL;
+	}
+	return body;
+}
+
+static void
+note_payment(struct bg_request *r, json_object *a)
+{
+	json_object *id = form_get(a, "id");
+	const char *s;
+
+	if (id != NULL)
+		snprintf(r->payment_id, sizeof(r->payment_id), "%lld",
+		    (long long)json_object_get_int64(id));
+	if ((s = form_str(a, "payment_method_id")) != NULL)
+		snprintf(r->payment_method, sizeof(r->payment_method), "%s",
+		    s);
+	if ((s = form_str(a, "status")) != NULL)
+		snprintf(r->payment_status, sizeof(r->payment_status), "%s",
+		    s);
+}
+
+/*
+ * Step 7, first half: a pending payment (Pix code, voucher, abandoned
+ * 3DS challenge) is cancelled before another is made.  If Mercado Pago
+ * will not cancel it, it may have been paid meanwhile: read it again.
+ * Returns 1 when it answered the request (paid meanwhile).
+ */
+static int
+cancel_pending(struct purchase *p, struct bg_request *r, struct bg_error *e)
+{
+	json_object *a = context_latest(&p->c), *body;
+	struct mp_reply rep;
+	char path[64], key[UUID_LEN + 1];
+	const char *st = a ? form_str(a, "status") : NULL;
+	int rc;
+
+	if (st == NULL || strcmp(st, "pending") != 0)
+		return 0;
+	snprintf(path, sizeof(path), "/v1/payments/%lld",
+	    (long long)json_object_get_int64(form_get(a, "id")));
+	if (uuid_v4(key, sizeof(key), e) == -1)
+		return -1;
+	body = json_object_new_object();
+	json_object_object_add(body, "status", json_object_new_string(
+	    "cancelled"));
+	rc = mp_call(p->mp, "PUT", path, json_plain(body), key,
+	    p->cfg->api_timeout_ms < purchase_remaining(p) ?
+	    p->cfg->api_timeout_ms : purchase_remaining(p), &rep);
+	json_object_put(body);
+	p->upstream_ms += rep.ms;
+	if (rc == 0 && rep.status == 200 &&
+	    json_object_is_type(form_get(rep.json, "id"), json_type_int))
+		purchase_record(p, a, rep.json);
+	mp_reply_clear(&rep);
+	if (!status_final(form_str(a, "status"))) {
+		/* Not cancelled: settle reads it again, whatever it is. */
+		purchase_settle(p, 0, 0, e);
+		if ((rc = refuse_closed(p, r, 0, e)) != 0)
+			return rc;
+		if (!status_final(form_str(a, "status")))
+			return bg_fail(e, 502, "upstream_error", NULL,
+			    "Mercado Pago did not cancel the pending payment; "
+			    "nothing was created");
+	}
+	return purchase_save(p, e);
+}
+
+/* The attempt to use: the open one (its key may have made a payment). */
+static json_object *
+open_attempt(struct purchase *p, const struct pm *pm, struct bg_error *e)
+{
+	json_object *a = context_latest(&p->c);
+	const char *state = a ? form_str(a, "state") : NULL;
+	char key[UUID_LEN + 1];
+
+	if (state != NULL && strcmp(state, "creating") == 0) {
+		json_object_object_add(a, "payment_method_id",
+		    json_object_new_string(pm->id));
+		json_object_object_add(a, "payment_type_id",
+		    json_object_new_string(pm->type));
+		return a;
+	}
+	if (uuid_v4(key, sizeof(key), e) == -1)
+		return NULL;
+	return context_add_attempt(&p->c, key, pm->id, pm->type, now_ms());
+}
+
+static const char *
+cause_code(json_object *cause, char *buf, size_t size)
+{
+	json_object *c = form_get(cause, "code");
+
+	if (json_object_is_type(c, json_type_int))
+		snprintf(buf, size, "%lld", (long long)json_object_get_int64(c));
+	else if (json_object_is_type(c, json_type_string))
+		snprintf(buf, size, "%s", json_object_get_string(c));
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
+/* Mercado Pago's causes as {code (text), description}. */
+static json_object *
+causes_of(json_object *reply)
+{
+	json_object *in = form_get(reply, "cause"), *out, *c, *o;
+	char code[32];
+	size_t i, n;
+
+	out = json_object_new_array();
+	n = json_object_is_type(in, json_type_array) ?
+	    json_object_array_length(in) : 0;
+	for (i = 0; i < n && i < 10; i++) {
+		c = json_object_array_get_idx(in, i);
+		o = json_object_new_object();
+		json_object_object_add(o, "code", json_object_new_string(
+		    cause_code(c, code, sizeof(code))));
+		method_copy(o, "description", c, "description");
+		json_object_array_add(out, o);
+	}
+	return out;
+}
+
+static int
+has_cause(json_object *reply, const char *want)
+{
+	json_object *in = form_get(reply, "cause");
+	char code[32];
+	size_t i, n;
+
+	n = json_object_is_type(in, json_type_array) ?
+	    json_object_array_length(in) : 0;
+	for (i = 0; i < n; i++)
+		if (strcmp(cause_code(json_object_array_get_idx(in, i), code,
+		    sizeof(code)), want) == 0)
+			return 1;
+	return 0;
+}
+
+/* Outcomes of a payment call (contract section 3). */
+static int
+retryable(const struct mp_reply *rep)
+{
+	long s = rep->status;
+
+	if (s == 0 || s >= 500 || s == 429 || s == 409 || s == 423 ||
+	    s == 424)
+		return 1;
+	if (s >= 200 && s < 300)
+		return !json_object_is_type(form_get(rep->json, "id"),
+		    json_type_int) || form_str(rep->json, "status") == NULL;
+	return has_cause(rep->json, "2004") || has_cause(rep->json, "2007");
+}
+
+static void
+backoff(struct purchase *p, int n, long retry_after_ms)
+{
+	struct timespec ts;
+	long ms = BACKOFF_MS << (n < 6 ? n : 6);
+	unsigned char j;
+
+	if (getrandom(&j, 1, 0) == 1)
+		ms += ms * j / 512;	/* up to half again: jitter */
+	if (retry_after_ms > ms)
+		ms = retry_after_ms;
+	if (ms > purchase_remaining(p) - MIN_CALL_MS)
+		ms = purchase_remaining(p) - MIN_CALL_MS;
+	if (ms <= 0)
+		return;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Calls POST /v1/payments with the attempt's key until an answer closes
+ * the attempt or the retries and the deadline run out.  rep holds the
+ * last answer.
+ */
+static void
+call_create(struct purchase *p, const char *body, const char *key,
+    struct mp_reply *rep)
+{
+	long budget;
+	int n;
+
+	for (n = 0;; n++) {
+		budget = purchase_remaining(p);
+		if (budget > p->cfg->api_timeout_ms)
+			budget = p->cfg->api_timeout_ms;
+		mp_call(p->mp, "POST", "/v1/payments", body, key, budget, rep);
+		p->upstream_ms += rep->ms;
+		if (!retryable(rep) || n >= p->cfg->api_retries ||
+		    purchase_remaining(p) < MIN_CALL_MS)
+			return;
+		log_msg(p->log, LOG_WARN, "purchase %s: payment call %d "
+		    "failed (%s%ld); retrying with the same key", p->c.id,
+		    n + 1, rep->why, rep->status);
+		backoff(p, n, rep->retry_after_ms);
+		if (purchase_remaining(p) < MIN_CALL_MS)
+			return;
+		mp_reply_clear(rep);
+	}
+}
+
+/* A 4xx that closes the attempt: 422 with the causes, or 500. */
+static int
+refused(struct purchase *p, struct bg_request *r, json_object *a,
+    const struct mp_reply *rep, struct bg_error *e)
+{
+	json_object *up = json_object_new_object(), *causes;
+	const char *msg = form_str(rep->json, "message");
+
+	causes = causes_of(rep->json);
+	json_object_object_add(up, "status",
+	    json_object_new_int((int)rep->status));
+	json_object_object_add(up, "causes", causes);
+	json_object_object_add(a, "state", json_object_new_string("refused"));
+	json_object_object_add(a, "refusal", json_object_get(up));
+	purchase_save(p, e);
+	if (rep->status == 401 || rep->status == 403) {
+		log_msg(p->log, LOG_ERROR, "Mercado Pago refused the access "
+		    "token (HTTP %ld, causes %s): check access_token_file",
+		    rep->status, json_plain(causes));
+		json_object_put(up);
+		return bg_fail(e, 500, "misconfigured", NULL, "the payment "
+		    "service is misconfigured; the details are in the "
+		    "server's log");
+	}
+	bg_fail(e, 422, "payment_refused", NULL, "Mercado Pago refused the "
+	    "payment: %s", msg ? msg : "see upstream.causes");
+	respond_error_with(r, e, up, NULL);
+	json_object_put(up);
+	return 0;
+}
+
+/* Step 7, second half, and step 8. */
+static int
+create(struct purchase *p, struct bg_request *r, const struct pm *pm,
+    json_object *body, struct bg_error *e)
+{
+	struct mp_reply rep;
+	json_object *a;
+	const char *key;
+	char *text;
+	int rc = 0;
+
+	if ((a = open_attempt(p, pm, e)) == NULL)
+		return -1;
+	key = form_str(a, "idempotency_key");
+	note_payment(r, a);
+	/* Recorded before the call, or no call at all. */
+	if (purchase_save(p, e) == -1)
+		return bg_fail(e, 500, "internal_error", NULL,
+		    "the purchase could not be recorded; nothing was charged");
+	if ((text = strdup(json_plain(body))) == NULL)
+		return bg_fail(e, 500, "internal_error", NULL, "out of memory");
+	call_create(p, text, key, &rep);
+	free(text);
+	if (rep.status >= 200 && rep.status < 300 && !retryable(&rep)) {
+		purchase_record(p, a, rep.json);
+		if (purchase_save(p, e) == -1)
+			log_msg(p->log, LOG_ERROR, "purchase %s: payment made "
+			    "but not recorded; the next request finds it by "
+			    "search", p->c.id);
+		note_payment(r, a);
+		respond_obj(r, 201, form_get(a, "summary"));
+	} else if (!retryable(&rep))
+		rc = refused(p, r, a, &rep, e);
+	else {
+		purchase_save(p, e);
+		rc = rep.status == 0 ? bg_fail(e, 504, "upstream_timeout",
+		    NULL, "Mercado Pago did not answer in time; try again: "
+		    "the same attempt resumes and cannot charge twice") :
+		    bg_fail(e, 502, "upstream_error", NULL, "Mercado Pago "
+		    "answered with an error; try again: the same attempt "
+		    "resumes and cannot charge twice");
+	}
+	mp_reply_clear(&rep);
+	return rc;
+}
+
+/* Steps 3 to 8, once the purchase is loaded and open for a payment. */
+static int
+pay(struct bg_ctx *ctx, struct purchase *p, struct bg_request *r,
+    json_object *form, struct bg_error *e)
+{
+	struct method_call mc;
+	const struct method *m = NULL;
+	json_object *body;
+	int rc;
+
+	memset(&mc, 0, sizeof(mc));
+	mc.cfg = ctx->cfg;
+	mc.ctx = &p->c;
+	mc.form = form;
+	mc.remote_addr = r->io->param(r->io, "REMOTE_ADDR");
+	mc.now_ms = now_ms();
+	if (pick(&mc, &m, e) == -1 ||
+	    form_validate(form, m->fields, e) == -1 ||
+	    m->validate(&mc, e) == -1 || check_metadata(form, e) == -1 ||
+	    check_purchase(&mc, e) == -1)
+		return -1;
+	if ((body = build_body(&mc, m, e)) == NULL)
+		return -1;
+	rc = cancel_pending(p, r, e);
+	if (rc == 0)
+		rc = create(p, r, mc.pm, body, e);
+	else if (rc == 1)
+		rc = 0;		/* paid meanwhile: 409 sent */
+	json_object_put(body);
+	return rc;
+}
+
+int
+payment_process(struct bg_ctx *ctx, struct bg_request *r,
+    struct bg_error *e)
+{
+	struct submission s;
+	struct purchase p;
+	json_object *latest;
+	const char *state;
+	int rc;
+
+	if (request_purchase_id(r, e) == -1 ||
+	    request_read_json(r, ctx->cfg->max_body_bytes, 1, e) == -1 ||
+	    read_submission(r, &s, e) == -1)
+		return -1;
+	purchase_init(&p, ctx->cfg, ctx->store, r->mp, ctx->log,
+	    ctx->cfg->request_deadline_ms);
+	rc = purchase_open(&p, r->purchase_id, e);
+	if (rc == 1)
+		rc = bg_fail(e, 409, "payment_in_progress", NULL,
+		    "another payment for this purchase is in progress");
+	if (rc == 0)
+		rc = purchase_settle(&p, 0, REFRESH_MS, e);
+	if (rc == 0) {
+		latest = context_latest(&p.c);
+		state = latest ? form_str(latest, "state") : NULL;
+		rc = refuse_closed(&p, r, s.form != NULL && (state == NULL ||
+		    strcmp(state, "creating") != 0), e);
+		if (rc == 1)
+			rc = 0;
+		else if (rc == 0 && s.form == NULL)
+			rc = answer_wallet(&p, r, e);
+		else if (rc == 0)
+			rc = pay(ctx, &p, r, s.form, e);
+	}
+	r->upstream_ms = p.upstream_ms;
+	purchase_close(&p);
+	return rc;
+}

@@ -1,0 +1,17 @@
+/*
+ * payment.h - the payment endpoints: POST /process_payment and
+ * GET /payment_status (contract section 3).
+ */
+#ifndef BG_PAYMENT_H
+#define BG_PAYMENT_H
+
+#include "request.h"
+#include "server.h"
+
+/* Both answer the request themselves (0) or fill e for the router (-1). */
+int	 payment_process(struct bg_ctx *ctx, struct bg_request *r,
+	    struct bg_error *e);
+int	 payment_status(struct bg_ctx *ctx, struct bg_request *r,
+	    struct bg_error *e);
+
+#endif

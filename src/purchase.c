@@ -1,0 +1,365 @@
+/*
+ * purchase.c - lock, load, settle, record, save.
+ *
+ * What is recorded follows contract sections 3 and 4: "payments" holds
+ * every attempt oldest first and "payment" is the last of them; an
+ * attempt is "creating" from before the call to Mercado Pago until its
+ * answer is known, then "created" (or "refused" when Mercado Pago turned
+ * the request down).  Settling only reads from Mercado Pago.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "form.h"
+#include "money.h"
+#include "purchase.h"
+#include "summary.h"
+#include "timefmt.h"
+
+int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+purchase_init(struct purchase *p, const struct bg_config *cfg,
+    struct store *store, struct mp_client *mp, struct bg_log *log,
+    long budget_ms)
+{
+	memset(p, 0, sizeof(*p));
+	p->cfg = cfg;
+	p->store = store;
+	p->mp = mp;
+	p->log = log;
+	p->deadline = mono_ms() + budget_ms;
+	p->lock.fd = -1;
+}
+
+long
+purchase_remaining(const struct purchase *p)
+{
+	int64_t left = p->deadline - mono_ms();
+
+	return left > 0 ? (long)left : 0;
+}
+
+static int
+load(struct purchase *p, const char *id, struct bg_error *e)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	if (store_load(p->store, id, &text, &len, e) == -1)
+		return -1;
+	rc = context_parse(&p->c, id, text, len, p->cfg->site, e);
+	free(text);
+	if (rc == -1) {
+		/* The operator needs the file name; the buyer gets the code. */
+		log_msg(p->log, LOG_ERROR, "%s", e->message);
+		return -1;
+	}
+	p->loaded = 1;
+	return 0;
+}
+
+int
+purchase_open(struct purchase *p, const char *id, struct bg_error *e)
+{
+	int rc = store_lock(p->store, id, LOCK_WAIT_MS, &p->lock, e);
+
+	if (rc != 0)
+		return rc;
+	p->locked = 1;
+	return load(p, id, e);
+}
+
+int
+purchase_peek(struct purchase *p, const char *id, struct bg_error *e)
+{
+	return load(p, id, e);
+}
+
+int
+purchase_save(struct purchase *p, struct bg_error *e)
+{
+	const char *text;
+	size_t len;
+
+	text = context_text(&p->c, &len);
+	if (text == NULL)
+		return bg_fail(e, 500, "internal_error", NULL,
+		    "cannot serialise the purchase");
+	if (store_save(p->store, p->c.id, text, len, e) == -1) {
+		log_msg(p->log, LOG_ERROR, "purchase %s not saved: %s",
+		    p->c.id, e->message);
+		return -1;
+	}
+	return 0;
+}
+
+void
+purchase_close(struct purchase *p)
+{
+	if (p->loaded)
+		context_free(&p->c);
+	p->loaded = 0;
+	if (p->locked)
+		store_unlock(p->store, &p->lock);
+	p->locked = 0;
+}
+
+int
+status_final(const char *status)
+{
+	static const char *const finals[] = { "approved", "rejected",
+	    "cancelled", "refunded", "charged_back" };
+	size_t i;
+
+	for (i = 0; status != NULL && i < 5; i++)
+		if (strcmp(status, finals[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Paid, or as good as: the buyer must not be charged again. */
+static int
+status_paid(const char *status)
+{
+	static const char *const paid[] = { "approved", "authorized",
+	    "in_process", "in_mediation", "refunded", "charged_back" };
+	size_t i;
+
+	for (i = 0; status != NULL && i < 6; i++)
+		if (strcmp(status, paid[i]) == 0)
+			return 1;
+	return 0;
+}
+
+json_object *
+purchase_paid(struct purchase *p)
+{
+	json_object *all = context_attempts(&p->c), *a, *mm;
+	size_t i, n = json_object_array_length(all);
+
+	for (i = 0; i < n; i++) {
+		a = json_object_array_get_idx(all, i);
+		mm = form_get(a, "mismatch");
+		if (status_paid(form_str(a, "status")) &&
+		    !(mm != NULL && json_object_get_boolean(mm)))
+			return a;
+	}
+	return NULL;
+}
+
+static void
+set_str(json_object *o, const char *name, const char *value)
+{
+	json_object_object_add(o, name, value ? json_object_new_string(value) :
+	    NULL);
+}
+
+static void
+set_now(json_object *o, const char *name)
+{
+	char ts[32];
+
+	rfc3339_format(now_ms(), ts, sizeof(ts));
+	set_str(o, name, ts);
+}
+
+/* False when the update would go back in time or out of a final status. */
+static int
+update_applies(json_object *a, const char *status, const char *updated)
+{
+	const char *old = form_str(a, "status");
+	const char *old_updated = form_str(a, "date_last_updated");
+	int64_t t_old, t_new;
+
+	if (status_final(old) && !status_final(status))
+		return 0;
+	if (old_updated != NULL && updated != NULL &&
+	    rfc3339_parse(old_updated, &t_old) == 0 &&
+	    rfc3339_parse(updated, &t_new) == 0 && t_new < t_old)
+		return 0;
+	return 1;
+}
+
+/* The payment is for another amount or currency than the purchase. */
+static int
+mismatched(struct purchase *p, json_object *payment)
+{
+	const char *cur = form_str(payment, "currency_id");
+	struct bg_error e;
+	int64_t minor;
+
+	if (cur != NULL && strcmp(cur, p->c.site->currency) != 0)
+		return 1;
+	if (money_from_json(form_get(payment, "transaction_amount"),
+	    p->c.site->decimals, 0, &minor, "transaction_amount", &e) == -1)
+		return 1;
+	return minor != p->c.amount;
+}
+
+void
+purchase_record(struct purchase *p, json_object *a, json_object *payment)
+{
+	const char *status = form_str(payment, "status");
+	json_object *id = form_get(payment, "id");
+
+	if (!update_applies(a, status, form_str(payment,
+	    "date_last_updated"))) {
+		set_now(a, "updated_at");	/* looked at, nothing newer */
+		return;
+	}
+	json_object_object_add(a, "id", json_object_get(id));
+	set_str(a, "state", "created");
+	set_str(a, "status", status);
+	set_str(a, "status_detail", form_str(payment, "status_detail"));
+	set_str(a, "payment_method_id", form_str(payment,
+	    "payment_method_id"));
+	set_str(a, "payment_type_id", form_str(payment, "payment_type_id"));
+	set_str(a, "date_last_updated", form_str(payment,
+	    "date_last_updated"));
+	set_now(a, "updated_at");
+	json_object_object_add(a, "summary", summary_build(p->c.id, payment,
+	    p->c.site));
+	if (mismatched(p, payment)) {
+		json_object_object_add(a, "mismatch",
+		    json_object_new_boolean(1));
+		log_msg(p->log, LOG_ERROR, "purchase %s: payment %lld is not "
+		    "for the purchase's amount and currency; recorded as a "
+		    "mismatch, not as paid", p->c.id,
+		    (long long)json_object_get_int64(id));
+	}
+}
+
+/* A payment object we can record: a numeric id and a status. */
+static int
+payment_ok(json_object *payment)
+{
+	return json_object_is_type(form_get(payment, "id"), json_type_int) &&
+	    form_str(payment, "status") != NULL;
+}
+
+static long
+call_budget(struct purchase *p)
+{
+	long left = purchase_remaining(p);
+
+	return left < p->cfg->api_timeout_ms ? left : p->cfg->api_timeout_ms;
+}
+
+/*
+ * Records the payments a search finds: known ids are updated, the first
+ * unknown one closes the open attempt, any other is appended (a wallet
+ * payment made on Mercado Pago's side, say).
+ */
+static int
+settle_search(struct purchase *p, json_object *open)
+{
+	json_object *results, *pay, *a;
+	struct mp_reply rep;
+	char path[160];
+	size_t i, n;
+	int changed = 0;
+
+	snprintf(path, sizeof(path), "/v1/payments/search?external_reference="
+	    "%s&sort=date_created&criteria=asc", p->c.id);
+	if (mp_call(p->mp, "GET", path, NULL, NULL, call_budget(p), &rep) ==
+	    -1 || rep.status != 200 || !json_object_is_type(results =
+	    form_get(rep.json, "results"), json_type_array)) {
+		p->upstream_ms += rep.ms;
+		log_msg(p->log, LOG_WARN, "purchase %s: search failed (%s%ld);"
+		    " records kept as they are", p->c.id, rep.why, rep.status);
+		mp_reply_clear(&rep);
+		return 0;
+	}
+	p->upstream_ms += rep.ms;
+	n = json_object_array_length(results);
+	for (i = 0; i < n; i++) {
+		pay = json_object_array_get_idx(results, i);
+		if (!payment_ok(pay))
+			continue;
+		a = context_find_payment(&p->c,
+		    json_object_get_int64(form_get(pay, "id")));
+		if (a == NULL && open != NULL) {
+			a = open;
+			open = NULL;
+		} else if (a == NULL) {
+			a = context_add_attempt(&p->c, "", form_str(pay,
+			    "payment_method_id"), form_str(pay,
+			    "payment_type_id"), now_ms());
+			set_str(a, "idempotency_key", NULL);
+		}
+		purchase_record(p, a, pay);
+		changed = 1;
+	}
+	mp_reply_clear(&rep);
+	return changed;
+}
+
+static int
+settle_refresh(struct purchase *p, json_object *a)
+{
+	struct mp_reply rep;
+	char path[64];
+	int changed = 0;
+
+	snprintf(path, sizeof(path), "/v1/payments/%lld",
+	    (long long)json_object_get_int64(form_get(a, "id")));
+	if (mp_call(p->mp, "GET", path, NULL, NULL, call_budget(p), &rep) ==
+	    0 && rep.status == 200 && payment_ok(rep.json)) {
+		purchase_record(p, a, rep.json);
+		changed = 1;
+	} else
+		log_msg(p->log, LOG_WARN, "purchase %s: refresh of payment "
+		    "%s failed (%s%ld)", p->c.id, path + 13, rep.why,
+		    rep.status);
+	p->upstream_ms += rep.ms;
+	mp_reply_clear(&rep);
+	return changed;
+}
+
+static int
+stale(json_object *a, int64_t refresh_ms)
+{
+	const char *t = form_str(a, "updated_at");
+	int64_t at;
+
+	return t == NULL || rfc3339_parse(t, &at) == -1 ||
+	    now_ms() - at >= refresh_ms;
+}
+
+int
+purchase_settle(struct purchase *p, int64_t search_ms, int64_t refresh_ms,
+    struct bg_error *e)
+{
+	json_object *a = context_latest(&p->c);
+	const char *state = a ? form_str(a, "state") : NULL;
+	int changed = 0, creating;
+
+	creating = state != NULL && strcmp(state, "creating") == 0;
+	/* Holding the lock, a "creating" attempt's owner is gone. */
+	if ((creating && stale(a, search_ms)) || (p->c.preference_id != NULL &&
+	    (a == NULL || stale(a, search_ms)))) {
+		changed |= settle_search(p, creating ? a : NULL);
+		if (creating && strcmp(form_str(a, "state"), "creating") == 0) {
+			set_now(a, "updated_at");	/* searched: not there */
+			changed = 1;
+		}
+	}
+	a = context_latest(&p->c);
+	if (a != NULL && json_object_is_type(form_get(a, "id"),
+	    json_type_int) && !status_final(form_str(a, "status")) &&
+	    stale(a, refresh_ms))
+		changed |= settle_refresh(p, a);
+	return changed ? purchase_save(p, e) : 0;
+}

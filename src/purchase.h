@@ -1,0 +1,78 @@
+/*
+ * purchase.h - one purchase while a request works on it: its lock, its
+ * context, and the settling of what is already recorded (contract
+ * section 3, step 2), shared by /process_payment, /payment_status and,
+ * later, webhooks and `brickgate reconcile`.
+ */
+#ifndef BG_PURCHASE_H
+#define BG_PURCHASE_H
+
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "config.h"
+#include "context.h"
+#include "log.h"
+#include "mp_client.h"
+#include "store.h"
+
+#define LOCK_WAIT_MS	2000	/* contract section 4 */
+#define REFRESH_MS	5000	/* refresh a status at most this often */
+
+struct purchase {
+	const struct bg_config	*cfg;
+	struct store		*store;
+	struct mp_client	*mp;
+	struct bg_log		*log;
+	int64_t			 deadline;	/* monotonic ms */
+	struct store_lock	 lock;
+	int			 locked;
+	struct bg_context	 c;
+	int			 loaded;
+	long			 upstream_ms;
+};
+
+void	 purchase_init(struct purchase *p, const struct bg_config *cfg,
+	    struct store *store, struct mp_client *mp, struct bg_log *log,
+	    long budget_ms);
+
+/*
+ * Takes the lock (waiting at most LOCK_WAIT_MS) and loads the context.
+ * 0 when both are done; 1 when the lock stayed busy (nothing loaded);
+ * -1 with e (404 unknown_purchase, 500 invalid_context, ...).
+ */
+int	 purchase_open(struct purchase *p, const char *id, struct bg_error *e);
+/* Loads without the lock, to answer from the file as it is. */
+int	 purchase_peek(struct purchase *p, const char *id, struct bg_error *e);
+int	 purchase_save(struct purchase *p, struct bg_error *e);
+void	 purchase_close(struct purchase *p);
+
+/*
+ * Step 2: looks up an abandoned attempt or a preference's payments by
+ * search (when not searched for search_ms), and refreshes a status that
+ * is not final and older than refresh_ms.  Records what it learns and saves; creates nothing.  A
+ * Mercado Pago that does not answer leaves the records as they are.
+ */
+int	 purchase_settle(struct purchase *p, int64_t search_ms,
+	    int64_t refresh_ms, struct bg_error *e);
+
+/*
+ * Records a Mercado Pago payment object in an attempt: never from a
+ * final status back to one that is not, never older over newer, and
+ * flagged "mismatch" when its amount or currency is not the purchase's.
+ */
+void	 purchase_record(struct purchase *p, json_object *attempt,
+	    json_object *payment);
+
+/* The first attempt whose payment is paid or on its way to be, or NULL. */
+json_object *purchase_paid(struct purchase *p);
+
+/* True for approved, rejected, cancelled, refunded, charged_back. */
+int	 status_final(const char *status);
+
+/* Milliseconds left before the request's deadline. */
+long	 purchase_remaining(const struct purchase *p);
+int64_t	 mono_ms(void);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * store_file.h - the file store's two halves of a write, visible to the
+ * unit tests so that they can stop between them, exactly where a crash
+ * would: after the temporary file is written and synced, before rename.
+ */
+#ifndef BG_STORE_FILE_H
+#define BG_STORE_FILE_H
+
+#include "store.h"
+
+#define STORE_TMP_MAX 128
+
+/*
+ * Writes text into a fresh temporary file beside the purchase, with the
+ * mode and group of `like_id`'s file when it exists (else `mode`), and
+ * syncs it.  Its name goes into tmp (STORE_TMP_MAX bytes).
+ */
+int	 store_file_write_temp(struct store *s, const char *id,
+	    const char *text, size_t len, int mode, char *tmp,
+	    struct bg_error *e);
+
+/* Renames tmp over the purchase's file and syncs the directory. */
+int	 store_file_commit(struct store *s, const char *tmp, const char *id,
+	    struct bg_error *e);
+
+#endif
