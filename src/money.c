@@ -108,3 +108,17 @@ money_format(int64_t minor, int decimals, char *buf, size_t size)
 		    minor / scale, decimals, minor % scale);
 	return (n < 0 || (size_t)n >= size) ? -1 : 0;
 }
+
+json_object *
+money_to_json(int64_t minor, int decimals)
+{
+	char text[32];
+	double scale = 1;
+	int d;
+
+	for (d = 0; d < decimals; d++)
+		scale *= 10;
+	money_format(minor, decimals, text, sizeof(text));
+	/* json-c writes the text; the double is only what it would read. */
+	return json_object_new_double_s((double)minor / scale, text);
+}

@@ -39,4 +39,10 @@ int	 money_from_json(json_object *v, int decimals, int allow_string,
 /* Writes "150.00" (decimals 2) or "150000" (decimals 0) into buf. */
 int	 money_format(int64_t minor, int decimals, char *buf, size_t size);
 
+/*
+ * A JSON number whose text is the exact amount ("150.00"), for request
+ * bodies: it is written from that text, never from a double.
+ */
+json_object *money_to_json(int64_t minor, int decimals);
+
 #endif

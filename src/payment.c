@@ -232,6 +232,31 @@ metadata(const struct method_call *mc)
 	return md;
 }
 
+/* The context's items, each unit_price as a JSON number with its text. */
+static json_object *
+items(const struct bg_context *c)
+{
+	json_object *out = json_object_new_array(), *it, *o;
+	struct bg_error e;
+	size_t i, n = json_object_array_length(c->items);
+	int64_t minor;
+
+	for (i = 0; i < n; i++) {
+		it = json_object_array_get_idx(c->items, i);
+		o = json_object_new_object();
+		json_object_object_foreach(it, k, v) {
+			if (strcmp(k, "unit_price") == 0 && money_from_json(v,
+			    c->site->decimals, 1, &minor, k, &e) == 0)
+				v = money_to_json(minor, c->site->decimals);
+			else
+				json_object_get(v);
+			json_object_object_add(o, k, v);
+		}
+		json_object_array_add(out, o);
+	}
+	return out;
+}
+
 /*
  * Step 6: the body from the server's side (context and configuration)
  * plus what the module takes from the form, field by field: nothing the
@@ -246,7 +271,7 @@ build_body(const struct method_call *mc, const struct method *m,
 	const char *sd;
 
 	json_object_object_add(body, "transaction_amount",
-	    json_object_new_double_s((double)c->amount, c->amount_text));
+	    money_to_json(c->amount, c->site->decimals));
 	if (c->description != NULL)
 		json_object_object_add(body, "description",
 		    json_object_new_string(c->description));
@@ -262,7 +287,7 @@ build_body(const struct method_call *mc, const struct method *m,
 		    json_object_new_string(sd));
 	if (c->items != NULL) {
 		ai = json_object_new_object();
-		json_object_object_add(ai, "items", json_object_get(c->items));
+		json_object_object_add(ai, "items", items(c));
 		json_object_object_add(body, "additional_info", ai);
 	}
 	json_object_object_add(body, "metadata", metadata(mc));

@@ -36,11 +36,11 @@ def test_path_info_decides_the_route():
     r = run_cgi("POST", "/cgi-bin/brickgate.cgi/process_payment?purchase_id=o-1",
                 '{"a":1}', config=CFG, path_info="/process_payment")
     assert r.rc == 0, r.stderr
-    assert r.status == 501 and "not_implemented" in r.body, r.body
+    assert r.status == 404 and "unknown_purchase" in r.body, r.body
     # PATH_INFO wins over REQUEST_URI.
     r = run_cgi("POST", "/shop/healthz?purchase_id=o-1", '{"a":1}',
                 config=CFG, path_info="/process_payment")
-    assert r.status == 501, r.body
+    assert r.status == 404, r.body
     # Empty PATH_INFO: REQUEST_URI's last segment.
     r = run_cgi("GET", "/shop/api/healthz", config=CFG, path_info="",
                 content_type=None)

@@ -95,12 +95,12 @@ def test_invalid_purchase_id_in_header():
 
 def test_purchase_id_limits_accepted():
     # 64 characters, underscores and dashes after the first: accepted,
-    # and the request goes on to the handler (501 until it lands).
+    # and the request goes on to the handler, which finds no such purchase.
     for good in ("a" * 64, "A1_b-2", "9", "order-1001"):
         r = S.post_json("/process_payment?purchase_id=" + good, {})
-        expect_error(r, 501, "not_implemented")
+        expect_error(r, 404, "unknown_purchase")
         r = S.post_json("/process_payment", {}, {"X-Purchase-Id": good})
-        expect_error(r, 501, "not_implemented")
+        expect_error(r, 404, "unknown_purchase")
     nothing_written()
 
 
@@ -108,11 +108,11 @@ def test_query_and_header_must_agree():
     r = S.post_json(PP, {}, {"X-Purchase-Id": "order-1002"})
     expect_error(r, 400, "invalid_purchase_id", "purchase_id")
     r = S.post_json(PP, {}, {"X-Purchase-Id": "order-1001"})
-    expect_error(r, 501, "not_implemented")
+    expect_error(r, 404, "unknown_purchase")
     r = S.post_json(PP + "&purchase_id=order-1001", {})
     expect_error(r, 400, "invalid_purchase_id", "purchase_id")
     r = S.post_json("/process_payment?x=1&purchase%5Fid=order-7&y", {})
-    expect_error(r, 501, "not_implemented")
+    expect_error(r, 404, "unknown_purchase")
     nothing_written()
 
 
@@ -125,7 +125,7 @@ def test_content_type_415():
     for ct in ("application/json; charset=utf-8", "Application/JSON",
                "application/json;charset=UTF-8"):
         r = S.request("POST", PP, '{"a":1}', {"Content-Type": ct})
-        expect_error(r, 501, "not_implemented")
+        expect_error(r, 404, "unknown_purchase")
     nothing_written()
 
 
@@ -137,7 +137,7 @@ def test_body_too_large_413():
     body = '{"a":"' + "x" * (1024 - 8) + '"}'
     assert len(body) == 1024
     r = S.post_json(PP, body)
-    expect_error(r, 501, "not_implemented")
+    expect_error(r, 404, "unknown_purchase")
     nothing_written()
 
 
@@ -161,13 +161,13 @@ def test_invalid_json_400():
 def test_null_body_is_a_wallet_submission():
     # A null body is accepted by the JSON layer (wallet and credits).
     r = S.post_json(PP, "null")
-    expect_error(r, 501, "not_implemented")
+    expect_error(r, 404, "unknown_purchase")
 
 
 def test_nesting_within_limit():
     body = '{"a":' + "[" * 8 + "1" + "]" * 8 + "}"
     r = S.post_json(PP, body)
-    expect_error(r, 501, "not_implemented")
+    expect_error(r, 404, "unknown_purchase")
 
 
 def test_chunked_upload_reaches_brickgate():
@@ -184,19 +184,19 @@ def test_chunked_upload_reaches_brickgate():
         conn.send(b"0\r\n\r\n")
         r = conn.getresponse()
         body = r.read().decode()
-        assert r.status == 501, (r.status, body)
+        assert r.status == 404 and "unknown_purchase" in body, (r.status, body)
     finally:
         conn.close()
 
 
-def test_other_routes_validate_then_501():
+def test_other_routes_validate_then_answer():
     r = S.request("POST", "/create_preference?purchase_id=order-1001")
     expect_error(r, 501, "not_implemented")
     r = S.request("GET", "/payment_status?purchase_id=order-1001")
-    expect_error(r, 501, "not_implemented")
+    expect_error(r, 404, "unknown_purchase")
     r = S.request("GET", "/payment_status",
                   headers={"X-Purchase-Id": "order-1001"})
-    expect_error(r, 501, "not_implemented")
+    expect_error(r, 404, "unknown_purchase")
 
 
 def test_webhooks_disabled_without_secret():
@@ -216,7 +216,7 @@ def test_log_has_one_line_per_request_and_no_secret():
     assert text.count("\n") - before == 2, text[-500:]
     last = lines[-2]
     for part in (" info ", "method=POST", "route=/process_payment",
-                 "http=501", "code=not_implemented", "purchase_id=order-1001",
+                 "http=404", "code=unknown_purchase", "purchase_id=order-1001",
                  "ms=", "upstream_ms=0"):
         assert part in last, (part, last)
     assert "http=404" in lines[-1] and "code=not_found" in lines[-1]

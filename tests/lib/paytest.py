@@ -1,0 +1,181 @@
+"""brickgate + brickgate-sandbox for payment tests: one site, one sandbox,
+one brickgate under spawn-fcgi behind nginx, PIDs owned by the test.
+
+The sandbox records every API request it gets, so a test can check the
+exact body brickgate sent upstream, or that it sent nothing."""
+import hashlib
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "sandbox"))
+from harness import Stack, TOKEN  # noqa: E402
+import sbharness  # noqa: E402
+
+EMAIL = "test_user_48151623@testuser.com"
+
+# Valid identification numbers per site (check digits where defined).
+IDS = {
+    "MLB": {"type": "CPF", "number": "19119119100"},
+    "MLA": {"type": "DNI", "number": "12345678"},
+    "MCO": {"type": "CC", "number": "123456789"},
+    "MLC": {"type": "RUT", "number": "12.345.678-5"},
+    "MLU": {"type": "CI", "number": "12345672"},
+    "MPE": {"type": "DNI", "number": "12345678"},
+}
+
+# The amount text of a purchase, per currency precision.
+AMOUNTS = {"MLA": "1500.50", "MLB": "150.00", "MLM": "999.99",
+           "MPE": "80.10", "MCO": "120000", "MLC": "25990", "MLU": "1200.00"}
+
+CARDS = sbharness.CARDS
+
+
+class Site:
+    def __init__(self, site="MLB", config=None, sandbox_args=()):
+        self.site = site
+        self.sb = sbharness.Sandbox(site, extra=sandbox_args)
+        cfg = {"api_base": "http://127.0.0.1:%d" % self.sb.port,
+               "site": site, "api_retries": 2}
+        cfg.update(config or {})
+        self.stack = Stack(cfg, name="pay-" + site.lower()).start()
+        self.ctx_dir = self.stack.ctx_dir
+        self.n = 0
+
+    # -- purchases -------------------------------------------------------
+
+    def context(self, amount=None, pid=None, **fields):
+        """Writes a purchase context the way a storefront does; returns
+        its id."""
+        self.n += 1
+        pid = pid or "%s-order-%d" % (self.site.lower(), self.n)
+        body = {"amount": AMOUNTS[self.site] if amount is None else amount}
+        body.update(fields)
+        self.write_raw(pid, json.dumps(body))
+        return pid
+
+    def write_raw(self, pid, text):
+        tmp = os.path.join(self.ctx_dir, ".tmp-" + pid)
+        with open(tmp, "w") as f:
+            f.write(text)
+        os.chmod(tmp, 0o660)
+        os.rename(tmp, os.path.join(self.ctx_dir, pid + ".json"))
+
+    def read(self, pid):
+        with open(os.path.join(self.ctx_dir, pid + ".json")) as f:
+            return json.load(f)
+
+    def snapshot(self):
+        """Names and content hashes of every file in the context
+        directory (lock files included)."""
+        out = {}
+        for name in sorted(os.listdir(self.ctx_dir)):
+            with open(os.path.join(self.ctx_dir, name), "rb") as f:
+                out[name] = hashlib.sha256(f.read()).hexdigest()
+        return out
+
+    # -- the browser's side ------------------------------------------------
+
+    def token(self, name="APRO", number=None):
+        if number is None:
+            number = CARDS[self.site][1]
+        body = {"card_number": number, "expiration_month": 11,
+                "expiration_year": 2030, "security_code": "123",
+                "cardholder": {"name": name}}
+        if self.site in IDS:
+            body["cardholder"]["identification"] = IDS[self.site]
+        st, _, js = self.sb.request("POST", "/v1/card_tokens", body)
+        assert st == 201, (st, js)
+        return js["id"]
+
+    def card_form(self, name="APRO", amount=None, method=None,
+                  installments=1, **extra):
+        """The Brick's card formData, with the amount as a JSON number
+        written exactly as the page wrote it."""
+        form = {"token": self.token(name),
+                "issuer_id": "24",
+                "payment_method_id": method or CARDS[self.site][0],
+                "transaction_amount": RawNumber(
+                    AMOUNTS[self.site] if amount is None else amount),
+                "installments": installments,
+                "payment_method_option_id": None,
+                "processing_mode": None,
+                "payer": {"email": EMAIL}}
+        if self.site in IDS:
+            form["payer"]["identification"] = dict(IDS[self.site])
+        form.update(extra)
+        return form
+
+    def pay(self, pid, form, headers=None):
+        return self.stack.post_json("/process_payment?purchase_id=" + pid,
+                                    dumps(form), headers)
+
+    def status(self, pid):
+        return self.stack.request("GET", "/payment_status?purchase_id=" +
+                                  pid)
+
+    # -- the API's side ----------------------------------------------------
+
+    def api_requests(self, method="POST", path="/v1/payments"):
+        st, js = self.sb.ctl("GET", "requests")
+        assert st == 200, js
+        return [r for r in js["requests"]
+                if r["method"] == method and r["path"].startswith(path)]
+
+    def fault(self, **f):
+        st, js = self.sb.ctl("POST", "faults", f)
+        assert st in (200, 201), (st, js)
+
+    def set_status(self, payment_id, status, detail=None):
+        body = {"status": status}
+        if detail:
+            body["status_detail"] = detail
+        st, js = self.sb.ctl("POST", "payments/%d/status" % payment_id, body)
+        assert st == 200, (st, js)
+
+    def log(self):
+        return self.stack.log_text()
+
+    def stop(self):
+        rc = self.stack.stop()
+        src = self.sb.stop()
+        try:
+            assert rc == 0, "brickgate exit %r\n%s" % (rc, self.log())
+            assert src == 0, "sandbox exit %r" % src
+        finally:
+            self.stack.cleanup()
+
+
+class RawNumber:
+    """A JSON number written with exactly this text ("150.00")."""
+
+    def __init__(self, text):
+        self.text = text
+
+
+def dumps(obj):
+    """json.dumps that writes RawNumber text as is."""
+    marks = {}
+
+    def enc(o):
+        if isinstance(o, RawNumber):
+            key = "@@raw%d@@" % len(marks)
+            marks[key] = o.text
+            return key
+        raise TypeError(o)
+    text = json.dumps(obj, default=enc)
+    for k, v in marks.items():
+        text = text.replace('"%s"' % k, v)
+    return text
+
+
+def wait_for(pred, what, timeout=10):
+    """Polls pred() until true (waiting for a condition, never timing)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return
+        time.sleep(0.02)
+    raise AssertionError("timed out waiting for " + what)
