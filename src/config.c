@@ -540,7 +540,9 @@ config_finish(struct bg_config *c, struct bg_problems *p)
 			problems_add(p, "statement_descriptor: must be 1 to "
 			    "64 printable ASCII characters");
 	}
-	if (c->access_token_file != NULL && c->access_token != NULL)
+	if (c->no_token)
+		;	/* `context` works on files only */
+	else if (c->access_token_file != NULL && c->access_token != NULL)
 		problems_add(p, "access token given twice: set "
 		    "access_token_file or BRICKGATE_ACCESS_TOKEN, not both");
 	else if (c->access_token_file != NULL)

@@ -63,6 +63,7 @@ struct bg_config {
 	enum log_level log_level;
 
 	char	*config_path;		/* the file read, or NULL */
+	int	 no_token;		/* commands that never call the API */
 };
 
 /* Defaults only. */

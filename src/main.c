@@ -18,6 +18,7 @@
 #include <curl/curl.h>
 
 #include "config.h"
+#include "context_cli.h"
 #include "log.h"
 #include "secrets.h"
 #include "server.h"
@@ -34,6 +35,9 @@ usage(FILE *out)
 "usage: brickgate [--config FILE] [--listen unix:/path|127.0.0.1:PORT]\n"
 "                 [--KEY=VALUE ...]\n"
 "       brickgate --check-config [--config FILE] [--KEY=VALUE ...]\n"
+"       brickgate context create --amount AMOUNT [--description TEXT]\n"
+"                 [--email E] [--id ID] [--expires-in SECONDS] [--methods a,b]\n"
+"       brickgate context show ID | list | prune --older-than DAYS\n"
 "       brickgate --version | --help\n"
 "\n"
 "brickgate takes Mercado Pago Payment Brick submissions for a web shop.\n"
@@ -69,6 +73,7 @@ struct opts {
 	const char	*config;
 	const char	*listen;
 	int		 check;
+	int		 cmd;		/* argv index of "context", or 0 */
 };
 
 /* Splits "--name=value" or "--name value"; returns args consumed. */
@@ -118,14 +123,24 @@ parse_args(int argc, char **argv, struct opts *o, struct bg_config *c,
 			o->check = 1;
 			continue;
 		}
+		if (i == 1 && strcmp(argv[i], "context") == 0) {
+			o->cmd = i;
+			continue;
+		}
 		if (strncmp(argv[i], "--", 2) != 0) {
-			if (!apply)
+			if (!apply && o->cmd == 0)
 				problems_add(p, "unexpected argument '%s' (the "
 				    "context and reconcile commands come with "
 				    "purchase contexts)", argv[i]);
 			continue;
 		}
 		used = flag_value(argc, argv, i, name, sizeof(name), &value);
+		/* The command's own options are the command's business. */
+		if (o->cmd != 0 && strcmp(name, "config") != 0 &&
+		    !config_is_key(name)) {
+			used = 1;
+			continue;
+		}
 		if (value == NULL) {
 			if (!apply)
 				problems_add(p, "--%s needs a value", name);
@@ -161,6 +176,7 @@ load_config(int argc, char **argv, struct opts *o, struct bg_config *c,
 
 	config_init(c);
 	parse_args(argc, argv, o, c, p, 0);
+	c->no_token = o->cmd != 0;
 	if ((path = o->config) == NULL && (path = getenv("BRICKGATE_CONFIG"))
 	    == NULL) {
 		path = SYSCONFDIR "/brickgate/brickgate.conf";
@@ -182,7 +198,7 @@ main(int argc, char **argv)
 	struct bg_ctx ctx;
 	struct store store = { NULL, NULL };
 	struct bg_error se;
-	struct opts o = { NULL, NULL, 0 };
+	struct opts o = { NULL, NULL, 0, 0 };
 	char why[512];
 	int listen_fd = -1, inherited = -1, cgi, rc;
 
@@ -194,6 +210,14 @@ main(int argc, char **argv)
 		inherited = server_inherited_socket();
 	cgi = o.listen == NULL && !o.check && inherited == -1 &&
 	    getenv("GATEWAY_INTERFACE") != NULL;
+	if (o.cmd != 0) {
+		print_problems(&probs);
+		rc = probs.n ? EX_CONFIG : context_command(argc - o.cmd,
+		    argv + o.cmd, &cfg);
+		problems_free(&probs);
+		config_free(&cfg);
+		return rc;
+	}
 	if (probs.n == 0 && log_open(&log, cfg.log_file, cfg.log_level, why,
 	    sizeof(why)) == -1)
 		problems_add(&probs, "%s", why);

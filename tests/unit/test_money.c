@@ -138,6 +138,63 @@ sites(void **state)
 	assert_null(site_find(NULL));
 }
 
+/* Every site's currency: its decimals decide what parses. */
+static void
+per_currency(void **state)
+{
+	static const struct {
+		const char *site, *text;
+		int64_t minor;		/* -1: refused */
+	} cases[] = {
+		{ "MLA", "1500.50", 150050 }, { "MLA", "1500.505", -1 },
+		{ "MLB", "150.00", 15000 }, { "MLB", "150.001", -1 },
+		{ "MLM", "999.99", 99999 }, { "MLM", "0.5", 50 },
+		{ "MPE", "80.10", 8010 }, { "MPE", "80.1", 8010 },
+		{ "MLU", "1200", 120000 }, { "MLU", "1200.123", -1 },
+		{ "MCO", "120000", 120000 }, { "MCO", "120000.0", -1 },
+		{ "MCO", "120000.5", -1 },
+		{ "MLC", "25990", 25990 }, { "MLC", "25990.00", -1 },
+	};
+	const struct bg_site *site;
+	struct bg_error e;
+	int64_t v;
+	size_t i;
+	int rc;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		site = site_find(cases[i].site);
+		assert_non_null(site);
+		v = -1;
+		rc = money_parse(cases[i].text, strlen(cases[i].text),
+		    site->decimals, &v, "amount", &e);
+		if (cases[i].minor == -1)
+			assert_int_equal(rc, -1);
+		else {
+			assert_int_equal(rc, 0);
+			assert_int_equal(v, cases[i].minor);
+		}
+	}
+}
+
+/* What goes to Mercado Pago is the decimal text, not a double's. */
+static void
+to_json(void **state)
+{
+	json_object *o;
+
+	(void)state;
+	o = money_to_json(15010, 2);
+	assert_string_equal(json_object_to_json_string(o), "150.10");
+	json_object_put(o);
+	o = money_to_json(120000, 0);
+	assert_string_equal(json_object_to_json_string(o), "120000");
+	json_object_put(o);
+	o = money_to_json(1, 2);
+	assert_string_equal(json_object_to_json_string(o), "0.01");
+	json_object_put(o);
+}
+
 int
 main(void)
 {
@@ -148,6 +205,8 @@ main(void)
 		cmocka_unit_test(from_json),
 		cmocka_unit_test(format),
 		cmocka_unit_test(sites),
+		cmocka_unit_test(per_currency),
+		cmocka_unit_test(to_json),
 	};
 	return RUN_TAP(tests);
 }

@@ -1,0 +1,414 @@
+/*
+ * context_cli.c - purchase contexts from the command line.
+ *
+ * `create` writes a context the way contract section 4 asks storefronts
+ * to (atomically, never over an existing one, with a random 128-bit id
+ * unless one is given); `list` and `prune` read every purchase through
+ * the same store and parser the server uses, so what they call paid or
+ * invalid is what brickgate would.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "context.h"
+#include "context_cli.h"
+#include "money.h"
+#include "purchase.h"
+#include "randomid.h"
+#include "store.h"
+#include "timefmt.h"
+
+#define EX_OK		0
+#define EX_FAIL		1
+#define EX_USAGE	64
+
+struct cli {
+	const struct bg_config *cfg;
+	struct store	 store;
+	const char	*amount, *description, *email, *id, *expires_in;
+	const char	*methods, *older_than;
+	const char	*cmd;		/* create, show, list, prune */
+	const char	*arg;		/* the positional argument (show ID) */
+};
+
+static int
+usage(const char *why)
+{
+	fprintf(stderr, "brickgate context: %s\n"
+	    "usage: brickgate context create --amount AMOUNT "
+	    "[--description TEXT] [--email E]\n"
+	    "                [--id ID] [--expires-in SECONDS] "
+	    "[--methods a,b]\n"
+	    "       brickgate context show ID\n"
+	    "       brickgate context list\n"
+	    "       brickgate context prune --older-than DAYS\n", why);
+	return EX_USAGE;
+}
+
+/* The command's options; configuration flags were taken by main. */
+static int
+parse(struct cli *c, int argc, char **argv, int from)
+{
+	static const char *const names[] = { "amount", "description",
+	    "email", "id", "expires-in", "methods", "older-than" };
+	const char **slots[] = { &c->amount, &c->description, &c->email,
+	    &c->id, &c->expires_in, &c->methods, &c->older_than };
+	const char *a, *eq, *v;
+	size_t i, n;
+	int k;
+
+	for (k = from; k < argc; k++) {
+		a = argv[k];
+		if (strncmp(a, "--", 2) != 0) {
+			if (c->cmd == NULL)
+				c->cmd = a;
+			else if (c->arg == NULL)
+				c->arg = a;
+			else
+				return usage("too many arguments");
+			continue;
+		}
+		a += 2;
+		eq = strchr(a, '=');
+		n = eq ? (size_t)(eq - a) : strlen(a);
+		for (i = 0; i < 7; i++)
+			if (strlen(names[i]) == n && strncmp(a, names[i], n)
+			    == 0)
+				break;
+		v = eq ? eq + 1 : (k + 1 < argc ? argv[k + 1] : NULL);
+		if (i == 7) {
+			/* A configuration flag (main took it): skip its value. */
+			if (eq == NULL)
+				k++;
+			continue;
+		}
+		if (v == NULL)
+			return usage("an option needs a value");
+		if (eq == NULL)
+			k++;
+		*slots[i] = v;
+	}
+	return 0;
+}
+
+static json_object *
+methods_array(const char *list)
+{
+	json_object *a = json_object_new_array();
+	const char *p = list, *comma;
+	size_t n;
+
+	for (; *p != '\0'; p = comma ? comma + 1 : p + n) {
+		comma = strchr(p, ',');
+		n = comma ? (size_t)(comma - p) : strlen(p);
+		if (n > 0)
+			json_object_array_add(a,
+			    json_object_new_string_len(p, (int)n));
+		if (comma == NULL)
+			break;
+	}
+	return a;
+}
+
+static int
+cmd_create(struct cli *c)
+{
+	const struct bg_site *site = c->cfg->site;
+	char id[PURCHASE_ID_MAX + 1], ts[32], amount[32];
+	struct bg_error e;
+	json_object *o, *payer;
+	const char *text;
+	int64_t minor;
+	long secs;
+	char *end;
+	size_t len;
+	int rc;
+
+	bg_error_clear(&e);
+	if (c->amount == NULL)
+		return usage("create needs --amount");
+	if (money_parse(c->amount, strlen(c->amount), site->decimals, &minor,
+	    "--amount", &e) == -1 || minor <= 0) {
+		fprintf(stderr, "brickgate context: --amount must be a positive "
+		    "amount with at most %d decimals (%s)\n", site->decimals,
+		    site->currency);
+		return EX_USAGE;
+	}
+	if (c->id != NULL) {
+		if (!purchase_id_valid(c->id))
+			return usage("--id must match "
+			    "[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+		snprintf(id, sizeof(id), "%s", c->id);
+	} else if (random_hex128(id, sizeof(id), &e) == -1) {
+		fprintf(stderr, "brickgate context: %s\n", e.message);
+		return EX_FAIL;
+	}
+	o = json_object_new_object();
+	money_format(minor, site->decimals, amount, sizeof(amount));
+	json_object_object_add(o, "amount", json_object_new_string(amount));
+	json_object_object_add(o, "site", json_object_new_string(site->id));
+	json_object_object_add(o, "currency",
+	    json_object_new_string(site->currency));
+	if (c->description != NULL)
+		json_object_object_add(o, "description",
+		    json_object_new_string(c->description));
+	if (c->email != NULL) {
+		payer = json_object_new_object();
+		json_object_object_add(payer, "email",
+		    json_object_new_string(c->email));
+		json_object_object_add(o, "payer", payer);
+	}
+	if (c->expires_in != NULL) {
+		secs = strtol(c->expires_in, &end, 10);
+		if (*end != '\0' || secs <= 0 || secs > 365L * 86400) {
+			json_object_put(o);
+			return usage("--expires-in takes seconds, 1 to a year");
+		}
+		rfc3339_format(now_ms() + (int64_t)secs * 1000, ts, sizeof(ts));
+		json_object_object_add(o, "expires_at",
+		    json_object_new_string(ts));
+	}
+	if (c->methods != NULL)
+		json_object_object_add(o, "payment_methods",
+		    methods_array(c->methods));
+	text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PRETTY |
+	    JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	rc = store_create(&c->store, id, text, len, &e);
+	json_object_put(o);
+	if (rc == -1) {
+		fprintf(stderr, "brickgate context: %s\n", e.message);
+		return EX_FAIL;
+	}
+	printf("%s\n", id);
+	return EX_OK;
+}
+
+static int
+cmd_show(struct cli *c)
+{
+	struct bg_error e;
+	char *text;
+	size_t len;
+
+	if (c->arg == NULL || !purchase_id_valid(c->arg))
+		return usage("show needs a purchase id");
+	if (store_load(&c->store, c->arg, &text, &len, &e) == -1) {
+		fprintf(stderr, "brickgate context: %s\n", e.message);
+		return EX_FAIL;
+	}
+	fwrite(text, 1, len, stdout);
+	if (len > 0 && text[len - 1] != '\n')
+		putchar('\n');
+	free(text);
+	return EX_OK;
+}
+
+struct ids {
+	char	**v;
+	size_t	 n, cap;
+};
+
+static int
+collect(const char *id, void *arg)
+{
+	struct ids *ids = arg;
+	char **nv;
+
+	if (ids->n == ids->cap) {
+		ids->cap = ids->cap ? ids->cap * 2 : 64;
+		if ((nv = realloc(ids->v, ids->cap * sizeof(*nv))) == NULL)
+			return -1;
+		ids->v = nv;
+	}
+	if ((ids->v[ids->n] = strdup(id)) == NULL)
+		return -1;
+	ids->n++;
+	return 0;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+all_ids(struct cli *c, struct ids *ids)
+{
+	struct bg_error e;
+
+	memset(ids, 0, sizeof(*ids));
+	if (store_list(&c->store, collect, ids, &e) == -1) {
+		fprintf(stderr, "brickgate context: cannot list %s\n",
+		    c->cfg->context_dir);
+		return -1;
+	}
+	qsort(ids->v, ids->n, sizeof(*ids->v), by_name);
+	return 0;
+}
+
+static void
+ids_free(struct ids *ids)
+{
+	size_t i;
+
+	for (i = 0; i < ids->n; i++)
+		free(ids->v[i]);
+	free(ids->v);
+}
+
+/* Parses purchase `id`; 0, or -1 when unreadable or invalid. */
+static int
+load(struct cli *c, const char *id, struct bg_context *ctx)
+{
+	struct bg_error e;
+	char *text;
+	size_t len;
+	int rc;
+
+	if (store_load(&c->store, id, &text, &len, &e) == -1)
+		return -1;
+	rc = context_parse(ctx, id, text, len, c->cfg->site, &e);
+	free(text);
+	return rc;
+}
+
+static const char *
+member(json_object *o, const char *name)
+{
+	json_object *v;
+
+	if (o == NULL || !json_object_object_get_ex(o, name, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return "-";
+	return json_object_get_string(v);
+}
+
+static int
+cmd_list(struct cli *c)
+{
+	struct bg_context ctx;
+	struct ids ids;
+	json_object *p;
+	size_t i;
+
+	if (all_ids(c, &ids) == -1)
+		return EX_FAIL;
+	for (i = 0; i < ids.n; i++) {
+		if (load(c, ids.v[i], &ctx) == -1) {
+			printf("%s invalid - -\n", ids.v[i]);
+			continue;
+		}
+		p = context_latest(&ctx);
+		printf("%s %s %s %s\n", ids.v[i], p ? member(p, "state") :
+		    "none", member(p, "status"), ctx.amount_text);
+		context_free(&ctx);
+	}
+	ids_free(&ids);
+	return EX_OK;
+}
+
+/*
+ * Done with: paid (fulfilled from the record), refused (the buyer went
+ * away after a rejection) or expired.  A payment still pending or being
+ * created may yet be paid, so such a purchase is never removed.
+ */
+static int
+prunable(struct bg_context *ctx)
+{
+	json_object *p = context_latest(ctx);
+	const char *state = member(p, "state"), *status = member(p, "status");
+
+	if (strcmp(state, "creating") == 0 || strcmp(status, "pending") == 0 ||
+	    strcmp(status, "in_process") == 0 ||
+	    strcmp(status, "authorized") == 0)
+		return 0;
+	if (p != NULL && (strcmp(state, "refused") == 0 ||
+	    status_final(status)))
+		return 1;
+	return ctx->expires_ms != 0 && now_ms() >= ctx->expires_ms;
+}
+
+static int
+prune_one(struct cli *c, const char *id, int64_t cutoff)
+{
+	struct store_lock lock = { -1 };
+	struct bg_context ctx;
+	struct bg_error e;
+	int64_t mtime;
+	int rc = 0;
+
+	/* Under the lock: nobody is paying it while it goes. */
+	if (store_lock(&c->store, id, 0, &lock, &e) != 0)
+		return 0;
+	if (store_mtime(&c->store, id, &mtime, &e) == 0 && mtime < cutoff &&
+	    load(c, id, &ctx) == 0) {
+		if (prunable(&ctx) && store_remove(&c->store, id, &e) == 0)
+			rc = 1;
+		context_free(&ctx);
+	}
+	store_unlock(&c->store, &lock);
+	return rc;
+}
+
+static int
+cmd_prune(struct cli *c)
+{
+	struct ids ids;
+	long days;
+	char *end;
+	size_t i;
+	int removed = 0;
+
+	if (c->older_than == NULL)
+		return usage("prune needs --older-than DAYS");
+	days = strtol(c->older_than, &end, 10);
+	if (*end != '\0' || days < 0 || days > 36500)
+		return usage("--older-than takes a number of days");
+	if (all_ids(c, &ids) == -1)
+		return EX_FAIL;
+	for (i = 0; i < ids.n; i++)
+		removed += prune_one(c, ids.v[i], now_ms() -
+		    (int64_t)days * 86400 * 1000);
+	ids_free(&ids);
+	printf("removed %d purchase%s\n", removed, removed == 1 ? "" : "s");
+	return EX_OK;
+}
+
+int
+context_command(int argc, char **argv, const struct bg_config *cfg)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(struct cli *);
+	} cmds[] = {
+		{ "create", cmd_create }, { "show", cmd_show },
+		{ "list", cmd_list }, { "prune", cmd_prune },
+	};
+	struct bg_error e;
+	struct cli c;
+	size_t i;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.cfg = cfg;
+	if (parse(&c, argc, argv, 1) != 0)
+		return EX_USAGE;
+	if (c.cmd == NULL)
+		return usage("which command?");
+	for (i = 0; i < 4 && strcmp(c.cmd, cmds[i].name) != 0; i++)
+		;
+	if (i == 4)
+		return usage("unknown command");
+	if (c.arg != NULL && cmds[i].fn != cmd_show)
+		return usage("unexpected argument");
+	if (store_file_open(&c.store, cfg->context_dir, &e) == -1) {
+		fprintf(stderr, "brickgate context: %s\n", e.message);
+		return EX_FAIL;
+	}
+	rc = cmds[i].fn(&c);
+	store_close(&c.store);
+	return rc;
+}

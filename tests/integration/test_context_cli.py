@@ -1,0 +1,113 @@
+"""`brickgate context create|show|list|prune` (contract section 4), on
+the real binary; list and prune after real payments through nginx."""
+import json
+import os
+import re
+import stat
+import time
+
+from harness import run_brickgate
+from paytest import Site
+
+S = None
+
+
+def setup_module():
+    global S
+    S = Site("MLB")
+
+
+def teardown_module():
+    S.stop()
+
+
+def ctx(*args, site="MLB"):
+    return run_brickgate(["context"] + list(args), env={
+        "BRICKGATE_CONTEXT_DIR": S.ctx_dir, "BRICKGATE_SITE": site})
+
+
+def test_create_random_id_and_fields():
+    rc, out, err = ctx("create", "--amount", "150.00", "--description",
+                       "Two mugs", "--email", "a@example.com",
+                       "--expires-in", "3600", "--methods", "credit_card,pix")
+    assert rc == 0, err
+    pid = out.strip()
+    assert re.fullmatch(r"[0-9a-f]{32}", pid), pid
+    path = os.path.join(S.ctx_dir, pid + ".json")
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o660
+    c = S.read(pid)
+    assert c["amount"] == "150.00" and c["site"] == "MLB"
+    assert c["currency"] == "BRL" and c["description"] == "Two mugs"
+    assert c["payer"] == {"email": "a@example.com"}
+    assert c["payment_methods"] == ["credit_card", "pix"]
+    assert c["expires_at"].endswith("Z")
+    rc2, out2, _ = ctx("create", "--amount", "1")
+    assert rc2 == 0 and out2.strip() != pid     # random each time
+
+
+def test_create_refuses_overwrite_and_bad_input():
+    rc, out, err = ctx("create", "--amount=10", "--id", "cli-1")
+    assert rc == 0 and out.strip() == "cli-1", err
+    before = open(os.path.join(S.ctx_dir, "cli-1.json")).read()
+    rc, out, err = ctx("create", "--amount", "99", "--id", "cli-1")
+    assert rc == 1 and "exists" in err, (rc, err)
+    assert open(os.path.join(S.ctx_dir, "cli-1.json")).read() == before
+    for bad in (["--amount", "10.001"], ["--amount", "-5"], ["--amount",
+                "0"], [], ["--amount", "1", "--id", "../x"],
+                ["--amount", "1", "--expires-in", "soon"]):
+        rc, out, err = ctx("create", *bad)
+        assert rc == 64, (bad, rc, err)
+    # COP has no decimals.
+    rc, out, err = ctx("create", "--amount", "1500.50", site="MCO")
+    assert rc == 64, err
+    rc, out, err = ctx("bogus")
+    assert rc == 64
+
+
+def test_show():
+    rc, out, err = ctx("show", "cli-1")
+    assert rc == 0 and json.loads(out)["amount"] == "10.00", (out, err)
+    rc, out, err = ctx("show", "nope")
+    assert rc == 1
+
+
+def test_no_token_needed_but_config_checked():
+    rc, out, err = run_brickgate(["context", "list"], env={
+        "BRICKGATE_CONTEXT_DIR": "/nonexistent"})
+    assert rc == 78, (rc, err)
+
+
+def test_list_and_prune_after_payments():
+    paid = S.context()
+    r = S.pay(paid, S.card_form("APRO"))
+    assert r.status == 201, r
+    rejected = S.context()
+    assert S.pay(rejected, S.card_form("OTHE")).status == 201
+    waiting = S.context()
+    assert S.pay(waiting, S.card_form("CONT")).status == 201
+    fresh = S.context()
+    expired = S.context(expires_at="2020-01-01T00:00:00Z")
+    S.write_raw("broken", "{")
+    rc, out, err = ctx("list")
+    assert rc == 0, err
+    lines = dict((l.split()[0], l.split()[1:]) for l in out.splitlines())
+    assert lines[paid] == ["created", "approved", "150.00"], lines[paid]
+    assert lines[rejected][:2] == ["created", "rejected"]
+    assert lines[waiting][:2] == ["created", "in_process"]
+    assert lines[fresh] == ["none", "-", "150.00"]
+    assert lines["broken"][0] == "invalid"
+    assert not any(k.endswith(".lock") for k in lines)
+    # Nothing is older than a day yet.
+    rc, out, err = ctx("prune", "--older-than", "1")
+    assert rc == 0 and out.strip() == "removed 0 purchases", out
+    old = time.time() - 3 * 86400
+    for pid in (paid, rejected, waiting, fresh, expired, "broken"):
+        os.utime(os.path.join(S.ctx_dir, pid + ".json"), (old, old))
+    rc, out, err = ctx("prune", "--older-than", "2")
+    assert rc == 0, err
+    names = os.listdir(S.ctx_dir)
+    for gone in (paid, rejected, expired):
+        assert gone + ".json" not in names and gone + ".lock" not in names
+    for kept in (waiting, fresh, "broken"):
+        assert kept + ".json" in names, kept
+    assert out.strip() == "removed 3 purchases", out

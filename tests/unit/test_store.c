@@ -1,0 +1,262 @@
+/*
+ * Unit tests: the file store of purchase contexts (contract section 4):
+ * atomic writes that keep mode and group, lock files, listing, and what
+ * a crash between writing the temporary file and renaming it leaves.
+ */
+#include "tap.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "context.h"
+#include "site.h"
+#include "store_file.h"
+
+static char dir[256];
+static struct store st;
+
+static int
+setup(void **state)
+{
+	struct bg_error e;
+	const char *base = getenv("BG_TEST_TMP");
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/store-XXXXXX", base ? base : "/tmp");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	return store_file_open(&st, dir, &e);
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	store_close(&st);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static char *
+load(const char *id)
+{
+	struct bg_error e;
+	char *text = NULL;
+	size_t len;
+
+	if (store_load(&st, id, &text, &len, &e) == -1)
+		return NULL;
+	return text;
+}
+
+/* Entries of the directory whose name ends with suffix. */
+static int
+count_files(const char *suffix)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	size_t n, sl = strlen(suffix);
+	int c = 0;
+
+	while ((de = readdir(d)) != NULL) {
+		n = strlen(de->d_name);
+		c += n >= sl && strcmp(de->d_name + n - sl, suffix) == 0;
+	}
+	closedir(d);
+	return c;
+}
+
+static void
+create_refuses_overwrite(void **state)
+{
+	struct bg_error e;
+	char *t;
+
+	(void)state;
+	assert_int_equal(store_create(&st, "o-1", "{\"amount\":\"1\"}", 14,
+	    &e), 0);
+	assert_int_equal(store_create(&st, "o-1", "{}", 2, &e), -1);
+	assert_int_equal(e.status, 409);
+	t = load("o-1");
+	assert_string_equal(t, "{\"amount\":\"1\"}");
+	free(t);
+	assert_int_equal(count_files(".tmp"), 0);
+}
+
+static void
+save_keeps_mode(void **state)
+{
+	struct bg_error e;
+	struct stat sb;
+	char path[300], *t;
+
+	(void)state;
+	assert_int_equal(store_create(&st, "o-2", "{}", 2, &e), 0);
+	snprintf(path, sizeof(path), "%s/o-2.json", dir);
+	assert_int_equal(chmod(path, 0640), 0);
+	assert_int_equal(store_save(&st, "o-2", "{\"a\":1}", 7, &e), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0640);
+	t = load("o-2");
+	assert_string_equal(t, "{\"a\":1}");
+	free(t);
+}
+
+static void
+unknown_purchase_gets_no_lock_file(void **state)
+{
+	struct store_lock l = { -1 };
+	struct bg_error e;
+
+	(void)state;
+	assert_int_equal(store_lock(&st, "nobody", 100, &l, &e), -1);
+	assert_int_equal(e.status, 404);
+	assert_string_equal(e.code, "unknown_purchase");
+	assert_null(load("nobody"));
+	assert_int_equal(count_files("nobody.lock"), 0);
+}
+
+static void
+lock_excludes_and_times_out(void **state)
+{
+	struct store_lock a = { -1 }, b = { -1 };
+	struct bg_error e;
+
+	(void)state;
+	assert_int_equal(store_create(&st, "o-3", "{}", 2, &e), 0);
+	assert_int_equal(store_lock(&st, "o-3", 0, &a, &e), 0);
+	/* A second open file description: what another worker would do. */
+	assert_int_equal(store_lock(&st, "o-3", 50, &b, &e), 1);
+	store_unlock(&st, &a);
+	assert_int_equal(store_lock(&st, "o-3", 0, &b, &e), 0);
+	store_unlock(&st, &b);
+}
+
+/*
+ * The process dies after the temporary file is written and synced but
+ * before rename: the purchase still reads as it was, the leftover is no
+ * purchase, and the next save works.
+ */
+static void
+crash_between_write_and_rename(void **state)
+{
+	char tmp[STORE_TMP_MAX], *t;
+	struct bg_error e;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	assert_int_equal(store_create(&st, "o-4", "{\"v\":\"old\"}", 11, &e),
+	    0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(store_file_write_temp(&st, "o-4", "{\"v\":\"new\"}", 11,
+		    0660, tmp, &e) == 0 ? 9 : 1);	/* dies here */
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(WEXITSTATUS(status), 9);
+	t = load("o-4");
+	assert_string_equal(t, "{\"v\":\"old\"}");
+	free(t);
+	assert_int_equal(count_files(".tmp"), 1);
+	assert_int_equal(store_save(&st, "o-4", "{\"v\":\"newer\"}", 13, &e),
+	    0);
+	t = load("o-4");
+	assert_string_equal(t, "{\"v\":\"newer\"}");
+	free(t);
+}
+
+static int
+add(const char *id, void *arg)
+{
+	char *seen = arg;
+
+	strcat(seen, id);
+	strcat(seen, " ");
+	return 0;
+}
+
+static void
+list_skips_locks_and_temporaries(void **state)
+{
+	struct store_lock l = { -1 };
+	struct bg_error e;
+	char seen[512] = "", path[300];
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(store_create(&st, "o-5", "{}", 2, &e), 0);
+	assert_int_equal(store_lock(&st, "o-5", 0, &l, &e), 0);
+	store_unlock(&st, &l);
+	snprintf(path, sizeof(path), "%s/not a purchase.json", dir);
+	f = fopen(path, "w");
+	fclose(f);
+	assert_int_equal(store_list(&st, add, seen, &e), 0);
+	assert_non_null(strstr(seen, "o-5 "));
+	assert_null(strstr(seen, ".lock"));
+	assert_null(strstr(seen, "tmp"));
+	assert_null(strstr(seen, "not a"));
+	assert_int_equal(store_lock(&st, "o-5", 0, &l, &e), 0);
+	assert_int_equal(store_remove(&st, "o-5", &e), 0);
+	store_unlock(&st, &l);
+	assert_null(load("o-5"));
+	snprintf(path, sizeof(path), "%s/o-5.lock", dir);
+	assert_int_equal(access(path, F_OK), -1);
+}
+
+/* A parsed context records attempts with "payment" = last of "payments". */
+static void
+context_records(void **state)
+{
+	const char text[] = "{\"amount\":\"150.00\",\"payer\":"
+	    "{\"email\":\"a@b.co\"},\"max_installments\":6}";
+	struct bg_context c;
+	struct bg_error e;
+	json_object *a;
+	size_t len;
+	const char *out;
+
+	(void)state;
+	assert_int_equal(context_parse(&c, "o-6", text, sizeof(text) - 1,
+	    site_find("MLB"), &e), 0);
+	assert_int_equal(c.amount, 15000);
+	assert_string_equal(c.email, "a@b.co");
+	assert_int_equal(c.max_installments, 6);
+	assert_null(context_latest(&c));
+	a = context_add_attempt(&c, "k-1", "visa", "credit_card", 0);
+	assert_ptr_equal(context_latest(&c), a);
+	out = context_text(&c, &len);
+	assert_non_null(strstr(out, "\"idempotency_key\": \"k-1\""));
+	assert_non_null(strstr(out, "\"state\": \"creating\""));
+	context_free(&c);
+	assert_int_equal(context_parse(&c, "o-6", "{\"amount\":\"1.005\"}",
+	    18, site_find("MLB"), &e), -1);
+	assert_string_equal(e.code, "invalid_context");
+	assert_int_equal(e.status, 500);
+	assert_non_null(strstr(e.message, "o-6.json"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(create_refuses_overwrite),
+		cmocka_unit_test(save_keeps_mode),
+		cmocka_unit_test(unknown_purchase_gets_no_lock_file),
+		cmocka_unit_test(lock_excludes_and_times_out),
+		cmocka_unit_test(crash_between_write_and_rename),
+		cmocka_unit_test(list_skips_locks_and_temporaries),
+		cmocka_unit_test(context_records),
+	};
+
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
