@@ -134,11 +134,14 @@ pick(struct method_call *mc, const struct method **m, struct bg_error *e)
 		return bg_fail(e, 400, "invalid_field", "payment_method_id",
 		    "payment_method_id must be a string");
 	id = json_object_get_string(v);
-	if ((mc->pm = pm_find(mc->ctx->site->id, id)) == NULL ||
-	    (*m = method_for(mc->pm)) == NULL)
+	if ((mc->pm = pm_find(mc->ctx->site->id, id)) == NULL)
 		return bg_fail(e, 400, "unsupported_payment_method",
 		    "payment_method_id", "this payment method is not offered "
 		    "in %s", mc->ctx->site->country);
+	if ((*m = method_for(mc->pm)) == NULL)
+		return bg_fail(e, 400, "unsupported_payment_method",
+		    "payment_method_id", "this version of brickgate does not "
+		    "take %s payments yet", mc->pm->id);
 	if (!context_allows(mc->ctx, mc->pm->id, mc->pm->type))
 		return bg_fail(e, 403, "payment_method_not_allowed",
 		    "payment_method_id", "this purchase does not accept %s",
@@ -298,7 +301,7 @@ build_body(const struct method_call *mc, const struct method *m,
 	return body;
 }
 
-static void
+void
 note_payment(struct bg_request *r, json_object *a)
 {
 	json_object *id = form_get(a, "id");

@@ -14,4 +14,7 @@ int	 payment_process(struct bg_ctx *ctx, struct bg_request *r,
 int	 payment_status(struct bg_ctx *ctx, struct bg_request *r,
 	    struct bg_error *e);
 
+/* Copies a payment's id, method and status into the request's log line. */
+void	 note_payment(struct bg_request *r, json_object *payment);
+
 #endif

@@ -55,9 +55,7 @@ payment_status(struct bg_ctx *ctx, struct bg_request *r, struct bg_error *e)
 	if (rc == 0) {
 		sum = latest_summary(&p, &creating);
 		if (sum != NULL) {
-			snprintf(r->payment_status, sizeof(r->payment_status),
-			    "%s", form_str(sum, "status") ?
-			    form_str(sum, "status") : "");
+			note_payment(r, sum);
 			respond_obj(r, 200, sum);
 		} else
 			rc = bg_fail(e, 404, "no_payment", NULL, creating ?

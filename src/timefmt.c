@@ -102,6 +102,17 @@ rfc3339_format(int64_t ms, char *buf, size_t size)
 	    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
 }
 
+void
+rfc3339_format_offset(int64_t ms, char *buf, size_t size)
+{
+	size_t n;
+
+	rfc3339_format(ms, buf, size);
+	n = strlen(buf);
+	if (n > 0 && buf[n - 1] == 'Z' && n + 6 <= size)
+		snprintf(buf + n - 1, size - n + 1, "+00:00");
+}
+
 int64_t
 now_ms(void)
 {

@@ -18,6 +18,12 @@ int	 rfc3339_parse(const char *s, int64_t *ms);
 /* Writes `ms` as "2026-11-24T10:00:00.000Z"; buf needs 25 bytes. */
 void	 rfc3339_format(int64_t ms, char *buf, size_t size);
 
+/*
+ * The same with a numeric offset ("2026-11-24T10:00:00.000+00:00"), the
+ * form Mercado Pago documents for date_of_expiration.
+ */
+void	 rfc3339_format_offset(int64_t ms, char *buf, size_t size);
+
 /* Wall-clock milliseconds since the epoch. */
 int64_t	 now_ms(void);
 

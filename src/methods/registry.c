@@ -7,9 +7,11 @@
 #include "method.h"
 
 extern const struct method method_card;
+extern const struct method method_pix;
 
 static const struct method *const modules[] = {
 	&method_card,
+	&method_pix,
 };
 
 const struct method *
