@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The test command: installs what is needed, builds brickgate twice (with
 # -Werror, and with AddressSanitizer + UndefinedBehaviorSanitizer), runs the
-# unit and integration suites against each build, and ends with
-# "N passed, N failed" alone on its last line.  Exits non-zero on any
-# failure.
+# unit and integration suites against each build (and the demo in headless
+# Chromium against the first), and ends with "N passed, N failed" alone on
+# its last line (", N skipped" follows when a test was skipped).  Exits
+# non-zero on any failure.
 set -u
 cd "$(dirname "$0")/.."
 SRC=$PWD
@@ -24,11 +25,11 @@ fail_build() {
   tail -50 "$1.build.log"
 }
 
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 count() {   # adds a counts file to the totals
   local p f s
   if read -r p f s <"$1"; then
-    passed=$((passed + p)); failed=$((failed + f))
+    passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + ${s:-0}))
   else
     failed=$((failed + 1))
   fi
@@ -44,7 +45,7 @@ rm -rf "$BG_TEST_TMP" && mkdir -p "$BG_TEST_TMP" && chmod 755 "$BG_TEST_TMP"
 if build "$OUT/build" --enable-werror; then
   BRICKGATE_BUILD=$OUT/build python3 tests/run.py --label werror \
     --counts "$OUT/counts-werror" "$OUT/build/tests/unit" "$OUT/build/tests/sandbox" tests/integration \
-    tests/sandbox
+    tests/sandbox tests/browser
   count "$OUT/counts-werror"
 else
   fail_build "$OUT/build"; failed=$((failed + 1))
@@ -64,5 +65,9 @@ else
   fail_build "$OUT/build-asan"; failed=$((failed + 1))
 fi
 
-echo "$passed passed, $failed failed"
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
 [ "$failed" -eq 0 ]

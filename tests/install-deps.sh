@@ -5,7 +5,7 @@ set -eu
 PKGS="autoconf automake libtool pkg-config make gcc libc6-dev
   libfcgi-dev libfcgi-bin spawn-fcgi libcurl4-openssl-dev libjson-c-dev
   libssl-dev libmicrohttpd-dev libqrencode-dev zlib1g-dev libcmocka-dev
-  nginx-light python3 curl util-linux ca-certificates"
+  nginx-light python3 curl util-linux ca-certificates chromium"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Runs unit-test binaries (TAP) and Python test modules, and prints
-"N passed, N failed" alone on its last line.
+"N passed, N failed" alone on its last line (followed by ", N skipped" when
+a test raised unittest.SkipTest: a flow the build does not offer yet).
 
 usage: run.py [--counts FILE] [--label TEXT] ITEM...
 ITEM is a unit-test program, a test_*.py module, or a directory of them.
@@ -10,6 +11,7 @@ import os
 import subprocess
 import sys
 import traceback
+import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "lib"))
@@ -21,16 +23,23 @@ class Tally:
         self.label = label
         self.failures = []
 
+    def count(self):
+        return self.passed + self.failed + self.skipped
+
     def ok(self, name):
         self.passed += 1
-        print("ok %d - %s%s" % (self.passed + self.failed, self.label, name),
-              flush=True)
+        print("ok %d - %s%s" % (self.count(), self.label, name), flush=True)
+
+    def skip(self, name, why):
+        self.skipped += 1
+        print("ok %d - %s%s # SKIP %s" % (self.count(), self.label, name,
+                                           why), flush=True)
 
     def fail(self, name, why):
         self.failed += 1
         self.failures.append(name)
-        print("not ok %d - %s%s" % (self.passed + self.failed, self.label,
-                                    name), flush=True)
+        print("not ok %d - %s%s" % (self.count(), self.label, name),
+              flush=True)
         for line in why.rstrip().splitlines():
             print("#   " + line)
         sys.stdout.flush()
@@ -103,6 +112,8 @@ def run_module(path, tally):
         try:
             fn()
             tally.ok("%s::%s" % (base, n))
+        except unittest.SkipTest as e:
+            tally.skip("%s::%s" % (base, n), str(e))
         except Exception:  # noqa: BLE001
             tally.fail("%s::%s" % (base, n), traceback.format_exc())
     if teardown:
@@ -160,7 +171,8 @@ def main(argv):
         print("# failed:")
         for n in tally.failures:
             print("#   " + n)
-    print("%d passed, %d failed" % (tally.passed, tally.failed))
+    skipped = ", %d skipped" % tally.skipped if tally.skipped else ""
+    print("%d passed, %d failed%s" % (tally.passed, tally.failed, skipped))
     return 1 if tally.failed else 0
 
 

@@ -1,0 +1,200 @@
+// Drives the demo's checkout page in headless Chromium (Debian's, through
+// playwright-core) like a buyer: an approved card, a rejected card paid again,
+// and a Pix paid through the sandbox's control endpoint.  Prints one JSON
+// line per step, {"step": NAME, "value": {...}}, for test_demo.py to check;
+// saves a PNG of each final state in SHOT_DIR.
+//
+// usage: node demo.spec.js PLAYWRIGHT_DIR PAGE_URL SANDBOX_URL SHOT_DIR
+'use strict';
+const path = require('path');
+const [pwDir, pageUrl, sandboxUrl, shotDir] = process.argv.slice(2);
+const { chromium } = require(path.join(pwDir, 'node_modules', 'playwright-core'));
+
+const WAIT_MS = 15000;          // one answer from the stack
+const PIX_WAIT_MS = 30000;      // polling (every 2 s) + brickgate's 5 s refresh
+const out = (step, value) => console.log(JSON.stringify({ step, value }));
+
+const CARD = { number: '5031 4332 1540 6351', expiry: '11/30', cvv: '123',
+  email: 'test_user_123@testuser.com', cpf: '12345678909' };
+
+// What the buyer sees in the outcome box, and what the API answered.
+async function outcome(page) {
+  return page.evaluate(() => {
+    const o = document.getElementById('outcome');
+    return { state: o.dataset.state, http: o.dataset.http, payment_id: o.dataset.paymentId,
+      title: document.getElementById('outcome-title').innerText,
+      text: document.getElementById('outcome-text').innerText };
+  });
+}
+
+// Waits until the outcome box has left "busy"/"idle" (the page's own
+// answer), or until want() is true of it.
+async function settled(page, timeout, want) {
+  await page.waitForFunction((states) => {
+    const s = document.getElementById('outcome').dataset.state;
+    return states ? states.includes(s) : s !== 'busy' && s !== 'idle';
+  }, want || null, { timeout });
+  return outcome(page);
+}
+
+async function answerOf(resp) {
+  let body = null;
+  try { body = await resp.json(); } catch (e) { body = { unparsed: await resp.text() }; }
+  return { status: resp.status(), body };
+}
+
+// Opens the page of a purchase; records uncaught page errors and every
+// /payment_status answer the page got.
+async function open(ctx, purchase, amount) {
+  const page = await ctx.newPage();
+  const errors = [];
+  const polls = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('response', (r) => {
+    if (r.url().includes('/api/payment_status')) polls.push(answerOf(r));
+  });
+  const r = await page.goto(`${pageUrl}/?purchase_id=${purchase}&amount=${amount}`);
+  // The page has asked brickgate what the purchase already has.
+  await page.waitForFunction(() => document.body.dataset.loaded === '1', null,
+    { timeout: WAIT_MS });
+  return { page, errors, polls, status: r.status() };
+}
+
+// Fills the card form and pays; returns the token and payment answers as the
+// browser saw them, and the outcome shown.
+async function payCard(page, holder) {
+  await page.getByLabel('Card number').fill(CARD.number);
+  await page.getByLabel(/^Cardholder name/).fill(holder);
+  await page.getByLabel('Expiry (MM/YY)').fill(CARD.expiry);
+  await page.getByLabel('CVV').fill(CARD.cvv);
+  await page.locator('#card').getByLabel('E-mail').fill(CARD.email);
+  await page.locator('#card').getByLabel('CPF').fill(CARD.cpf);
+  const tokenResp = page.waitForResponse((r) => r.url().endsWith('/sandbox/v1/card_tokens'),
+    { timeout: WAIT_MS });
+  const payResp = page.waitForResponse((r) => r.url().includes('/api/process_payment'),
+    { timeout: WAIT_MS });
+  await page.getByRole('button', { name: 'Pay', exact: true }).click();
+  const token = await answerOf(await tokenResp);
+  const pay = await answerOf(await payResp);
+  const shown = await settled(page, WAIT_MS);
+  const payDisabled = await page.getByRole('button', { name: 'Pay', exact: true }).isDisabled();
+  return { token: { status: token.status, id: token.body && token.body.id }, pay, shown, payDisabled };
+}
+
+async function step(name, fn) {
+  const t0 = Date.now();
+  try {
+    const value = await fn();
+    value.ms = Date.now() - t0;
+    out(name, value);
+  } catch (e) {
+    out(name, { crash: String(e && e.stack || e), ms: Date.now() - t0 });
+  }
+}
+
+async function main() {
+  const t0 = Date.now();
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  out('browser', { version: browser.version(), ms: Date.now() - t0 });
+  const ctx = await browser.newContext({ viewport: { width: 900, height: 1400 } });
+  // Nothing may leave loopback: every other request is recorded and refused.
+  const external = [];
+  await ctx.route('**/*', (route) => {
+    const u = new URL(route.request().url());
+    if (u.protocol === 'data:' || u.hostname === '127.0.0.1') return route.continue();
+    external.push(route.request().url());
+    return route.abort();
+  });
+  const shot = (page, name) => page.screenshot({ path: path.join(shotDir, name), fullPage: true });
+
+  await step('form', async () => {
+    const { page, errors, status } = await open(ctx, 'demo-card-1', '150.00');
+    const v = { status, title: await page.title(), purchase: await page.locator('#pid').innerText(),
+      amount: await page.locator('#amount').innerText(), shown: await outcome(page),
+      note: await page.locator('.note').innerText() };
+    await shot(page, 'checkout-form.png');
+    v.errors = errors;
+    await page.close();
+    return v;
+  });
+
+  await step('card_approved', async () => {
+    const { page, errors } = await open(ctx, 'demo-card-1', '150.00');
+    const v = await payCard(page, 'APRO');
+    await shot(page, 'card-approved.png');
+    v.errors = errors;
+    await page.close();
+    return v;
+  });
+
+  // A reload shows what brickgate recorded for the purchase.
+  await step('card_reload', async () => {
+    const { page, errors, polls } = await open(ctx, 'demo-card-1', '150.00');
+    const v = { shown: await outcome(page), status_answer: await polls[0],
+      payDisabled: await page.getByRole('button', { name: 'Pay', exact: true }).isDisabled() };
+    await shot(page, 'card-reload.png');
+    v.errors = errors;
+    await page.close();
+    return v;
+  });
+
+  await step('card_rejected_then_approved', async () => {
+    const { page, errors } = await open(ctx, 'demo-card-2', '150.00');
+    const rejected = await payCard(page, 'OTHE');
+    await shot(page, 'card-rejected.png');
+    const retried = await payCard(page, 'APRO');
+    await shot(page, 'card-retry-approved.png');
+    await page.close();
+    return { rejected, retried, errors };
+  });
+
+  await step('pix', async () => {
+    const { page, errors, polls } = await open(ctx, 'demo-pix-1', '89.90');
+    await page.getByRole('button', { name: 'Pix', exact: true }).click();
+    await page.locator('#pix').getByLabel('E-mail').fill(CARD.email);
+    const payResp = page.waitForResponse((r) => r.url().includes('/api/process_payment'),
+      { timeout: WAIT_MS });
+    await page.getByRole('button', { name: 'Generate Pix code' }).click();
+    const pay = await answerOf(await payResp);
+    const shown = await settled(page, WAIT_MS);
+    const v = { pay, shown, errors };
+    if (shown.state !== 'pending') {
+      await shot(page, 'pix-not-created.png');
+      return v;
+    }
+    // The QR image really decoded, and the copy-paste code shown.
+    v.qr = await page.locator('#pix-qr').evaluate((img) => ({ visible: img.offsetWidth > 0,
+      complete: img.complete, naturalWidth: img.naturalWidth, src: img.src.slice(0, 22) }));
+    v.code = await page.locator('#pix-code').inputValue();
+    v.ticket_url = await page.locator('#pix-ticket').getAttribute('href');
+    await shot(page, 'pix-code.png');
+    // The buyer pays: the sandbox marks the payment approved.
+    const paid = await fetch(`${sandboxUrl}/__sandbox/payments/${pay.body.id}/status`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ status: 'approved' }) });
+    v.control = { status: paid.status, body: await paid.json() };
+    const t1 = Date.now();
+    // Until the page shows the payment's end, or brickgate answers the
+    // polling with an error (the page keeps trying; the test stops there).
+    const failed = page.waitForResponse((r) => r.url().includes('/api/payment_status') &&
+      r.status() !== 200, { timeout: PIX_WAIT_MS });
+    const ended = settled(page, PIX_WAIT_MS, ['approved', 'rejected', 'error', 'in_process']);
+    failed.catch(() => {});
+    ended.catch(() => {});
+    await Promise.race([failed, ended]);
+    v.after = await outcome(page);
+    v.after_ms = Date.now() - t1;
+    // The last answer the page's polling got is the one it shows.
+    v.status_answer = await polls[polls.length - 1];
+    v.polls = polls.length;
+    await shot(page, 'pix-approved.png');
+    return v;
+  });
+
+  out('external', { requests: external });
+  await browser.close();
+  out('total', { ms: Date.now() - t0 });
+}
+
+main().catch((e) => { out('crash', String(e && e.stack || e)); process.exit(1); });
