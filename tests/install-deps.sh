@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
-# Installs the Debian packages brickgate's build, tests and demo need;
-# installs nothing that is already there.  Run as root (or with sudo).
+# Installs the Debian packages brickgate's build and demo need, and with
+# --tests also what only the tests use (Chromium for the browser test,
+# Node.js for it and the SDK fidelity test); installs nothing that is
+# already there.  Run as root (or with sudo).
 set -eu
 PKGS="autoconf automake libtool pkg-config make gcc libc6-dev
   libfcgi-dev libfcgi-bin spawn-fcgi libcurl4-openssl-dev libjson-c-dev
   libssl-dev libmicrohttpd-dev libqrencode-dev zlib1g-dev libcmocka-dev
-  nginx-light python3 curl util-linux ca-certificates chromium"
+  nginx-light python3 curl util-linux ca-certificates"
+[ "${1:-}" = "--tests" ] && PKGS="$PKGS chromium"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
     missing="$missing $p"
 done
-# Node.js and npm (the official SDK's fidelity test): Debian's only when the
-# machine has none of its own.
-command -v node >/dev/null 2>&1 || missing="$missing nodejs"
-command -v npm >/dev/null 2>&1 || missing="$missing npm"
+# Node.js and npm: Debian's only when the machine has none of its own.
+if [ "${1:-}" = "--tests" ]; then
+  command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+  command -v npm >/dev/null 2>&1 || missing="$missing npm"
+fi
 [ -z "$missing" ] && exit 0
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
