@@ -8,10 +8,12 @@
 
 extern const struct method method_card;
 extern const struct method method_pix;
+extern const struct method method_ticket;
 
 static const struct method *const modules[] = {
 	&method_card,
 	&method_pix,
+	&method_ticket,
 };
 
 const struct method *

@@ -192,6 +192,22 @@ async function main() {
     return v;
   });
 
+  await step('boleto', async () => {
+    const { page, errors } = await open(ctx, 'demo-boleto-1', '310.00');
+    await page.getByRole('button', { name: 'Boleto', exact: true }).click();
+    const payResp = page.waitForResponse((r) => r.url().includes('/api/process_payment'),
+      { timeout: WAIT_MS });
+    await page.getByRole('button', { name: 'Get boleto' }).click();
+    const pay = await answerOf(await payResp);
+    const shown = await settled(page, WAIT_MS);
+    const link = page.locator('#voucher');
+    const v = { pay, shown, errors, voucher: { visible: await link.isVisible(),
+      href: await link.getAttribute('href') } };
+    await shot(page, 'boleto.png');
+    await page.close();
+    return v;
+  });
+
   out('external', { requests: external });
   await browser.close();
   out('total', { ms: Date.now() - t0 });

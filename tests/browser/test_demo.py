@@ -348,3 +348,20 @@ def test_pix_code_shown_and_paid():
     assert str(p["id"]) in after["text"], after
     assert v["errors"] == [], v["errors"]
     png("pix-approved.png")
+
+
+def test_boleto_voucher_linked():
+    v = step("boleto")
+    assert v["pay"]["status"] == 201, v["pay"]
+    p = v["pay"]["body"]
+    summary_ok(p, "pending", "demo-boleto-1")
+    assert p["payment_method_id"] == "bolbradesco", p
+    assert p["status_detail"] == "pending_waiting_payment", p
+    assert p["ticket"]["url"].startswith("http"), p
+    shown = v["shown"]
+    assert shown["state"] == "pending" and shown["title"] == \
+        "Boleto issued", shown
+    assert v["voucher"]["visible"], v["voucher"]
+    assert v["voucher"]["href"] == p["ticket"]["url"], v
+    assert v["errors"] == [], v["errors"]
+    png("boleto.png")

@@ -153,12 +153,3 @@ def test_pix_refusals():
         assert "Argentina" in r.json()["error"]["message"]
     finally:
         arg.stop()
-
-
-def test_ticket_is_not_taken_yet():
-    pid = S.context()
-    r = S.pay(pid, {"payment_method_id": "bolbradesco",
-                    "transaction_amount": RawNumber("150.00"),
-                    "payer": {"email": EMAIL}})
-    expect_error(r, 400, "unsupported_payment_method", "payment_method_id")
-    assert "does not take" in r.json()["error"]["message"]

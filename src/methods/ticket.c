@@ -1,0 +1,187 @@
+/*
+ * ticket.c - vouchers paid in cash or at a bank: tickets (boleto, pec,
+ * Rapipago, Pago Fácil, OXXO, Paycash, Efecty, Abitab, Redpagos) and ATM
+ * references (BBVA, Citibanamex, PagoEfectivo); payment-brick.md
+ * section 6.
+ *
+ * The payment is created pending with a voucher the page links to.  Some
+ * methods need the buyer's name, document and address on the voucher;
+ * those come from the form, else from the purchase context.  A voucher
+ * lives at least a day, so a purchase that expires sooner cannot be paid
+ * with one.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "identification.h"
+#include "method.h"
+#include "timefmt.h"
+
+#define DAY_MS		(24 * 3600 * 1000LL)
+
+static const struct field_rule ticket_fields[] = {
+	{ "payment_method_id",		F_TOKEN,  F_REQUIRED, 40, NULL },
+	{ "transaction_amount",		F_NUMBER, F_REQUIRED, 0, NULL },
+	{ "payer",			F_OBJECT, F_OPTIONAL, 0, NULL },
+	{ "payer.email",		F_EMAIL,  F_OPTIONAL, 254, NULL },
+	{ "payer.first_name",		F_STRING, F_OPTIONAL, 64, NULL },
+	{ "payer.last_name",		F_STRING, F_OPTIONAL, 64, NULL },
+	{ "payer.identification",	F_OBJECT, F_OPTIONAL, 0, NULL },
+	{ "payer.identification.type",	F_STRING, F_OPTIONAL, 16, NULL },
+	{ "payer.identification.number", F_STRING, F_OPTIONAL, 32, NULL },
+	{ "payer.address",		F_OBJECT, F_OPTIONAL, 0, NULL },
+	{ "payer.address.zip_code",	F_STRING, F_OPTIONAL, 16, NULL },
+	{ "payer.address.street_name",	F_STRING, F_OPTIONAL, 128, NULL },
+	{ "payer.address.street_number", F_STRING, F_OPTIONAL, 16, NULL },
+	{ "payer.address.neighborhood",	F_STRING, F_OPTIONAL, 64, NULL },
+	{ "payer.address.city",		F_STRING, F_OPTIONAL, 64, NULL },
+	{ "payer.address.federal_unit",	F_STRING, F_OPTIONAL, 2, NULL },
+	{ NULL, 0, 0, 0, NULL },
+};
+
+/*
+ * What a registered boleto prints: without it Mercado Pago refuses the
+ * payment (cause 7521).  Paths are under payer, read from the form or,
+ * failing that, from the context.
+ */
+static const struct {
+	const char *method;
+	const char *path;
+} needs[] = {
+	{ "bolbradesco", "first_name" },
+	{ "bolbradesco", "last_name" },
+	{ "bolbradesco", "identification.type" },
+	{ "bolbradesco", "identification.number" },
+	{ "bolbradesco", "address.zip_code" },
+	{ "bolbradesco", "address.street_name" },
+	{ "bolbradesco", "address.street_number" },
+	{ "bolbradesco", "address.neighborhood" },
+	{ "bolbradesco", "address.city" },
+	{ "bolbradesco", "address.federal_unit" },
+};
+
+/* Methods documented to take a date_of_expiration (contract section 2). */
+static const char *const expiring[] = { "bolbradesco", "rapipago",
+    "pagofacil", "efecty" };
+
+static int
+ticket_match(const struct pm *pm)
+{
+	return pm->family == PM_TICKET;
+}
+
+/* payer.<path> from the form, else from the context's payer. */
+static json_object *
+payer_value(const struct method_call *mc, const char *path)
+{
+	char full[96];
+	json_object *v;
+
+	snprintf(full, sizeof(full), "payer.%s", path);
+	if ((v = form_get(mc->form, full)) == NULL && mc->ctx->payer != NULL)
+		v = form_get(mc->ctx->payer, path);
+	return v;
+}
+
+static int
+ticket_validate(const struct method_call *mc, struct bg_error *e)
+{
+	char field[96];
+	json_object *v;
+	size_t i;
+
+	if (payer_value(mc, "email") == NULL)
+		return bg_fail(e, 400, "missing_field", "payer.email",
+		    "payer.email is required");
+	for (i = 0; i < sizeof(needs) / sizeof(needs[0]); i++) {
+		if (strcmp(needs[i].method, mc->pm->id) != 0)
+			continue;
+		v = payer_value(mc, needs[i].path);
+		if (v == NULL || (json_object_is_type(v, json_type_string) &&
+		    json_object_get_string_len(v) == 0)) {
+			snprintf(field, sizeof(field), "payer.%s",
+			    needs[i].path);
+			return bg_fail(e, 400, "missing_field", field,
+			    "%s is required for %s", field, mc->pm->id);
+		}
+	}
+	if (form_get(mc->form, "payer.identification") != NULL &&
+	    identification_check(mc->ctx->site,
+	    form_str(mc->form, "payer.identification.type"),
+	    form_str(mc->form, "payer.identification.number"),
+	    "payer.identification", e) == -1)
+		return -1;
+	if (mc->ctx->expires_ms != 0 && mc->ctx->expires_ms - mc->now_ms <
+	    DAY_MS)
+		return bg_fail(e, 400, "unsupported_payment_method",
+		    "payment_method_id", "this purchase expires in less than "
+		    "a day, too soon for a voucher");
+	return 0;
+}
+
+static int
+takes_expiry(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(expiring) / sizeof(expiring[0]); i++)
+		if (strcmp(expiring[i], id) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+ticket_build(const struct method_call *mc, json_object *body,
+    struct bg_error *e)
+{
+	json_object *payer = method_payer(mc), *addr;
+	int64_t until;
+	char text[96];
+
+	(void)e;
+	method_copy(body, "payment_method_id", mc->form, "payment_method_id");
+	if ((addr = payer_value(mc, "address")) != NULL)
+		json_object_object_add(payer, "address", json_object_get(addr));
+	json_object_object_add(body, "payer", payer);
+	/* The voucher prints it; PagoEfectivo refuses a payment without. */
+	if (!json_object_object_get_ex(body, "description", NULL)) {
+		snprintf(text, sizeof(text), "Purchase %s", mc->ctx->id);
+		json_object_object_add(body, "description",
+		    json_object_new_string(text));
+	}
+	if (takes_expiry(mc->pm->id)) {
+		until = mc->now_ms + mc->cfg->ticket_expires_days * DAY_MS;
+		if (mc->ctx->expires_ms != 0 && mc->ctx->expires_ms < until)
+			until = mc->ctx->expires_ms;
+		rfc3339_format_offset(until, text, sizeof(text));
+		json_object_object_add(body, "date_of_expiration",
+		    json_object_new_string(text));
+	}
+	return 0;
+}
+
+static void
+ticket_summarise(json_object *payment, json_object *summary)
+{
+	json_object *t = json_object_new_object(), *bc;
+
+	method_copy(t, "url", payment,
+	    "transaction_details.external_resource_url");
+	/* The barcode is in either place depending on the API's version. */
+	bc = form_get(payment, "transaction_details.barcode.content");
+	if (bc == NULL)
+		bc = form_get(payment, "barcode.content");
+	if (bc != NULL)
+		json_object_object_add(t, "barcode", json_object_get(bc));
+	method_copy(t, "expires_at", payment, "date_of_expiration");
+	json_object_object_add(summary, "ticket", t);
+}
+
+const struct method method_ticket = {
+	"ticket",
+	ticket_match,
+	ticket_fields,
+	ticket_validate,
+	ticket_build,
+	ticket_summarise,
+};
