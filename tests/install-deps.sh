@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages brickgate's build and demo need, and with
 # --tests also what only the tests use (Chromium for the browser test,
+# man-db to render the man page,
 # Node.js for it and the SDK fidelity test); installs nothing that is
 # already there.  Run as root (or with sudo).
 set -eu
@@ -8,7 +9,7 @@ PKGS="autoconf automake libtool pkg-config make gcc libc6-dev
   libfcgi-dev libfcgi-bin spawn-fcgi libcurl4-openssl-dev libjson-c-dev
   libssl-dev libmicrohttpd-dev libqrencode-dev zlib1g-dev libcmocka-dev
   nginx-light python3 curl util-linux ca-certificates"
-[ "${1:-}" = "--tests" ] && PKGS="$PKGS chromium"
+[ "${1:-}" = "--tests" ] && PKGS="$PKGS chromium man-db"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
