@@ -14,6 +14,7 @@
 #include "config.h"
 #include "context.h"
 #include "context_cli.h"
+#include "form.h"
 #include "money.h"
 #include "purchase.h"
 #include "randomid.h"
@@ -275,15 +276,13 @@ load(struct cli *c, const char *id, struct bg_context *ctx)
 	return rc;
 }
 
+/* A string member of a record, "-" when there is none. */
 static const char *
 member(json_object *o, const char *name)
 {
-	json_object *v;
+	const char *s = form_str(o, name);
 
-	if (o == NULL || !json_object_object_get_ex(o, name, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return "-";
-	return json_object_get_string(v);
+	return s != NULL ? s : "-";
 }
 
 static int

@@ -57,6 +57,20 @@ const struct method *method_for(const struct pm *pm);
  */
 json_object *method_payer(const struct method_call *mc);
 
+/* payer.<path> of the form, else <path> of the context's payer; or NULL. */
+json_object *method_payer_value(const struct method_call *mc,
+	    const char *path);
+
+/* 400 missing_field unless the form or the context gives an e-mail. */
+int	 method_need_email(const struct method_call *mc, struct bg_error *e);
+
+/*
+ * Checks the form's payer.identification for the site's types and check
+ * digits: always when required, else only when the form has one.
+ */
+int	 method_check_identification(const struct method_call *mc,
+	    int required, struct bg_error *e);
+
 /* Copies form member `path`'s value into obj under `name` if present. */
 void	 method_copy(json_object *obj, const char *name, json_object *form,
 	    const char *path);

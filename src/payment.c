@@ -343,8 +343,7 @@ cancel_pending(struct purchase *p, struct bg_request *r, struct bg_error *e)
 	json_object_object_add(body, "status", json_object_new_string(
 	    "cancelled"));
 	rc = mp_call(p->mp, "PUT", path, json_plain(body), key,
-	    p->cfg->api_timeout_ms < purchase_remaining(p) ?
-	    p->cfg->api_timeout_ms : purchase_remaining(p), &rep);
+	    purchase_call_budget(p), &rep);
 	json_object_put(body);
 	p->upstream_ms += rep.ms;
 	if (rc == 0 && rep.status == 200 &&
@@ -480,14 +479,11 @@ static void
 call_create(struct purchase *p, const char *body, const char *key,
     struct mp_reply *rep)
 {
-	long budget;
 	int n;
 
 	for (n = 0;; n++) {
-		budget = purchase_remaining(p);
-		if (budget > p->cfg->api_timeout_ms)
-			budget = p->cfg->api_timeout_ms;
-		mp_call(p->mp, "POST", "/v1/payments", body, key, budget, rep);
+		mp_call(p->mp, "POST", "/v1/payments", body, key,
+		    purchase_call_budget(p), rep);
 		p->upstream_ms += rep->ms;
 		if (!retryable(rep) || n >= p->cfg->api_retries ||
 		    purchase_remaining(p) < MIN_CALL_MS)

@@ -249,8 +249,8 @@ payment_ok(json_object *payment)
 	    form_str(payment, "status") != NULL;
 }
 
-static long
-call_budget(struct purchase *p)
+long
+purchase_call_budget(const struct purchase *p)
 {
 	long left = purchase_remaining(p);
 
@@ -273,8 +273,8 @@ settle_search(struct purchase *p, json_object *open)
 
 	snprintf(path, sizeof(path), "/v1/payments/search?external_reference="
 	    "%s&sort=date_created&criteria=asc", p->c.id);
-	if (mp_call(p->mp, "GET", path, NULL, NULL, call_budget(p), &rep) ==
-	    -1 || rep.status != 200 || !json_object_is_type(results =
+	if (mp_call(p->mp, "GET", path, NULL, NULL, purchase_call_budget(p),
+	    &rep) == -1 || rep.status != 200 || !json_object_is_type(results =
 	    form_get(rep.json, "results"), json_type_array)) {
 		p->upstream_ms += rep.ms;
 		log_msg(p->log, LOG_WARN, "purchase %s: search failed (%s%ld);"
@@ -315,8 +315,8 @@ settle_refresh(struct purchase *p, json_object *a)
 
 	snprintf(path, sizeof(path), "/v1/payments/%lld",
 	    (long long)json_object_get_int64(form_get(a, "id")));
-	if (mp_call(p->mp, "GET", path, NULL, NULL, call_budget(p), &rep) ==
-	    0 && rep.status == 200 && payment_ok(rep.json)) {
+	if (mp_call(p->mp, "GET", path, NULL, NULL, purchase_call_budget(p),
+	    &rep) == 0 && rep.status == 200 && payment_ok(rep.json)) {
 		purchase_record(p, a, rep.json);
 		changed = 1;
 	} else

@@ -73,6 +73,8 @@ int	 status_final(const char *status);
 
 /* Milliseconds left before the request's deadline. */
 long	 purchase_remaining(const struct purchase *p);
+/* The time one API call may take: api_timeout_ms, within the deadline. */
+long	 purchase_call_budget(const struct purchase *p);
 int64_t	 mono_ms(void);
 
 #endif

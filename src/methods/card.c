@@ -8,7 +8,6 @@
  */
 #include <string.h>
 
-#include "identification.h"
 #include "method.h"
 
 static const char *const processing_modes[] = { "aggregator", "gateway",
@@ -54,10 +53,8 @@ card_validate(const struct method_call *mc, struct bg_error *e)
 {
 	json_object *inst = form_get(mc->form, "installments");
 
-	if (form_get(mc->form, "payer.email") == NULL && mc->ctx->email ==
-	    NULL)
-		return bg_fail(e, 400, "missing_field", "payer.email",
-		    "payer.email is required");
+	if (method_need_email(mc, e) == -1)
+		return -1;
 	if (strcmp(mc->pm->type, "credit_card") != 0 &&
 	    json_object_get_int64(inst) != 1)
 		return bg_fail(e, 400, "invalid_field", "installments",
@@ -68,10 +65,7 @@ card_validate(const struct method_call *mc, struct bg_error *e)
 			    "payer.id is required for a saved card");
 		return 0;
 	}
-	return identification_check(mc->ctx->site,
-	    form_str(mc->form, "payer.identification.type"),
-	    form_str(mc->form, "payer.identification.number"),
-	    "payer.identification", e);
+	return method_check_identification(mc, 1, e);
 }
 
 static int

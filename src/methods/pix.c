@@ -9,7 +9,6 @@
  */
 #include <string.h>
 
-#include "identification.h"
 #include "method.h"
 #include "timefmt.h"
 
@@ -48,15 +47,8 @@ pix_expiry(const struct method_call *mc)
 static int
 pix_validate(const struct method_call *mc, struct bg_error *e)
 {
-	if (form_get(mc->form, "payer.email") == NULL && mc->ctx->email ==
-	    NULL)
-		return bg_fail(e, 400, "missing_field", "payer.email",
-		    "payer.email is required");
-	if (form_get(mc->form, "payer.identification") != NULL &&
-	    identification_check(mc->ctx->site,
-	    form_str(mc->form, "payer.identification.type"),
-	    form_str(mc->form, "payer.identification.number"),
-	    "payer.identification", e) == -1)
+	if (method_need_email(mc, e) == -1 ||
+	    method_check_identification(mc, 0, e) == -1)
 		return -1;
 	if (pix_expiry(mc) - mc->now_ms < PIX_MIN_MS)
 		return bg_fail(e, 400, "unsupported_payment_method",

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "identification.h"
 #include "method.h"
 #include "timefmt.h"
 
@@ -70,19 +69,6 @@ ticket_match(const struct pm *pm)
 	return pm->family == PM_TICKET;
 }
 
-/* payer.<path> from the form, else from the context's payer. */
-static json_object *
-payer_value(const struct method_call *mc, const char *path)
-{
-	char full[96];
-	json_object *v;
-
-	snprintf(full, sizeof(full), "payer.%s", path);
-	if ((v = form_get(mc->form, full)) == NULL && mc->ctx->payer != NULL)
-		v = form_get(mc->ctx->payer, path);
-	return v;
-}
-
 static int
 ticket_validate(const struct method_call *mc, struct bg_error *e)
 {
@@ -90,13 +76,12 @@ ticket_validate(const struct method_call *mc, struct bg_error *e)
 	json_object *v;
 	size_t i;
 
-	if (payer_value(mc, "email") == NULL)
-		return bg_fail(e, 400, "missing_field", "payer.email",
-		    "payer.email is required");
+	if (method_need_email(mc, e) == -1)
+		return -1;
 	for (i = 0; i < sizeof(needs) / sizeof(needs[0]); i++) {
 		if (strcmp(needs[i].method, mc->pm->id) != 0)
 			continue;
-		v = payer_value(mc, needs[i].path);
+		v = method_payer_value(mc, needs[i].path);
 		if (v == NULL || (json_object_is_type(v, json_type_string) &&
 		    json_object_get_string_len(v) == 0)) {
 			snprintf(field, sizeof(field), "payer.%s",
@@ -105,11 +90,7 @@ ticket_validate(const struct method_call *mc, struct bg_error *e)
 			    "%s is required for %s", field, mc->pm->id);
 		}
 	}
-	if (form_get(mc->form, "payer.identification") != NULL &&
-	    identification_check(mc->ctx->site,
-	    form_str(mc->form, "payer.identification.type"),
-	    form_str(mc->form, "payer.identification.number"),
-	    "payer.identification", e) == -1)
+	if (method_check_identification(mc, 0, e) == -1)
 		return -1;
 	if (mc->ctx->expires_ms != 0 && mc->ctx->expires_ms - mc->now_ms <
 	    DAY_MS)
@@ -140,7 +121,7 @@ ticket_build(const struct method_call *mc, json_object *body,
 
 	(void)e;
 	method_copy(body, "payment_method_id", mc->form, "payment_method_id");
-	if ((addr = payer_value(mc, "address")) != NULL)
+	if ((addr = method_payer_value(mc, "address")) != NULL)
 		json_object_object_add(payer, "address", json_object_get(addr));
 	json_object_object_add(body, "payer", payer);
 	/* The voucher prints it; PagoEfectivo refuses a payment without. */
