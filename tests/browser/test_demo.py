@@ -22,6 +22,8 @@ import time
 import unittest
 import urllib.request
 
+from harness import npm_install
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRCDIR = os.path.dirname(os.path.dirname(HERE))
 PLAYWRIGHT_VERSION = "1.65.1"
@@ -51,17 +53,7 @@ def free_ports(n):
 
 
 def install_playwright():
-    d = os.path.join(TMP_BASE, "npm-playwright-core-" + PLAYWRIGHT_VERSION)
-    pkg = os.path.join(d, "node_modules", "playwright-core", "package.json")
-    if not os.path.exists(pkg):
-        os.makedirs(d, exist_ok=True)
-        subprocess.run(["npm", "install", "--no-audit", "--no-fund",
-                        "--no-save", "--silent", "--prefix", d,
-                        "playwright-core@" + PLAYWRIGHT_VERSION], check=True,
-                       timeout=300, stdout=subprocess.DEVNULL)
-    with open(pkg) as f:
-        assert json.load(f)["version"] == PLAYWRIGHT_VERSION
-    return d
+    return npm_install(TMP_BASE, "playwright-core", PLAYWRIGHT_VERSION)
 
 
 def get(url):

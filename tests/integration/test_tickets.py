@@ -4,7 +4,7 @@ fields each method needs, the expiry rules, and refusals."""
 import time
 
 from harness import expect_error
-from paytest import AMOUNTS, EMAIL, RawNumber, Site
+from paytest import AMOUNTS, EMAIL, RawNumber, Site, parse_time
 
 SITES = {}
 BOLETO_PAYER = {
@@ -32,11 +32,6 @@ def form(site, method, payer=None, **extra):
          "payer": payer or {"email": EMAIL}}
     f.update(extra)
     return f
-
-
-def parse_time(s):
-    from datetime import datetime
-    return datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
 
 
 def check_voucher(site, pid, method, type_id, payer=None, **extra):

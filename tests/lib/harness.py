@@ -237,6 +237,22 @@ class Stack:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+def npm_install(base, package, version):
+    """Installs an exact npm package version into base/npm-PACKAGE-VERSION
+    (once; later runs reuse it) and returns that folder."""
+    d = os.path.join(base, "npm-%s-%s" % (package, version))
+    pkg = os.path.join(d, "node_modules", package, "package.json")
+    if not os.path.exists(pkg):
+        os.makedirs(d, exist_ok=True)
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund",
+                        "--no-save", "--silent", "--prefix", d,
+                        "%s@%s" % (package, version)], check=True,
+                       timeout=300, stdout=subprocess.DEVNULL)
+    with open(pkg) as f:
+        assert json.load(f)["version"] == version
+    return d
+
+
 def base_env():
     """A clean environment: PATH and the sanitizer options, nothing else."""
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}

@@ -67,6 +67,14 @@ class Site:
         with open(os.path.join(self.ctx_dir, pid + ".json")) as f:
             return json.load(f)
 
+    def age(self, pid):
+        """Makes the latest payment's record look older than brickgate's
+        5-second refresh interval, instead of waiting that long."""
+        rec = self.read(pid)
+        rec["payment"]["updated_at"] = "2020-01-01T00:00:00.000Z"
+        rec["payments"][-1] = rec["payment"]
+        self.write_raw(pid, json.dumps(rec))
+
     def snapshot(self):
         """Names and content hashes of every file in the context
         directory (lock files included)."""
@@ -169,6 +177,12 @@ def dumps(obj):
     for k, v in marks.items():
         text = text.replace('"%s"' % k, v)
     return text
+
+
+def parse_time(s):
+    """Seconds since the epoch of an RFC 3339 time."""
+    from datetime import datetime
+    return datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
 
 
 def wait_for(pred, what, timeout=10):

@@ -10,6 +10,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sbharness  # noqa: E402
+from harness import npm_install  # noqa: E402
 
 SDK_VERSION = "3.6.1"
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -19,18 +20,8 @@ STEPS = {}
 
 
 def install_sdk():
-    base = os.environ.get("BG_TEST_TMP") or "/tmp"
-    d = os.path.join(base, "npm-mercadopago-" + SDK_VERSION)
-    pkg = os.path.join(d, "node_modules", "mercadopago", "package.json")
-    if not os.path.exists(pkg):
-        os.makedirs(d, exist_ok=True)
-        subprocess.run(["npm", "install", "--no-audit", "--no-fund",
-                        "--no-save", "--silent", "--prefix", d,
-                        "mercadopago@" + SDK_VERSION], check=True,
-                       timeout=300, stdout=subprocess.DEVNULL)
-    with open(pkg) as f:
-        assert json.load(f)["version"] == SDK_VERSION
-    return d
+    return npm_install(os.environ.get("BG_TEST_TMP") or "/tmp",
+                       "mercadopago", SDK_VERSION)
 
 
 def setup_module():
