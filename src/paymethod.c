@@ -39,6 +39,9 @@ static const struct pm methods[] = {
 	{ "efecty",	"MCO",		"ticket",	PM_TICKET, NULL },
 	{ "abitab",	"MLU",		"ticket",	PM_TICKET, NULL },
 	{ "redpagos",	"MLU",		"ticket",	PM_TICKET, NULL },
+	{ "account_money", "*",		"account_money", PM_WALLET, NULL },
+	{ "consumer_credits", "MLA MLB MLM", "digital_currency", PM_WALLET,
+	    NULL },
 };
 
 static int
@@ -68,4 +71,17 @@ pm_find(const char *site, const char *id)
 			return offered(methods[i].sites, site) ?
 			    &methods[i] : NULL;
 	return NULL;
+}
+
+int
+pm_offered(const struct pm *pm, const char *site)
+{
+	return offered(pm->sites, site);
+}
+
+const struct pm *
+pm_all(size_t *n)
+{
+	*n = sizeof(methods) / sizeof(methods[0]);
+	return methods;
 }

@@ -51,6 +51,7 @@ void	 api_preference_get(struct call *);
 
 /* Control handlers (control.c). */
 void	 ctl_payment_status(struct call *);
+void	 ctl_preference_pay(struct call *);
 void	 ctl_faults_add(struct call *);
 void	 ctl_faults_get(struct call *);
 void	 ctl_faults_clear(struct call *);

@@ -5,6 +5,15 @@
  *   POST   /__sandbox/payments/{id}/status  {"status","status_detail"?}
  *          moves a payment (a Pix gets paid, a 3DS challenge passes) and
  *          sends a payment.updated webhook.
+ *   POST   /__sandbox/preferences/{id}/pay  {"payment_method_id"?,
+ *          "status"?,"status_detail"?,"transaction_amount"?,
+ *          "installments"?}  the buyer pays the preference on Mercado
+ *          Pago's side (wallet or credits): a payment made of the
+ *          preference, stored and notified (payment.created) like any
+ *          other.  payment_method_id is account_money, or
+ *          consumer_credits on MLA, MLB and MLM; the default is credits
+ *          when the purpose is onboarding_credits.  status as above
+ *          (default approved); the amount defaults to the items' total.
  *   POST   /__sandbox/faults  {"mode","count"?,"ms"?,"http_status"?,
  *          "retry_after"?,"match"?}  misbehave on the next `count`
  *          matching API requests:
@@ -95,6 +104,32 @@ ctl_payment_status(struct call *c)
 		return;
 	}
 	c->status = 200;
+	c->resp = sb_jdump(p->obj);
+	store_unlock(c->st);
+}
+
+void
+ctl_preference_pay(struct call *c)
+{
+	struct sb_payment *p;
+	json_object *pref;
+	struct mp_error e;
+
+	store_lock(c->st);
+	/* Not found in the preference API's own shape, as its GET says it. */
+	if ((pref = store_pref_find(c->st, c->id)) == NULL) {
+		store_unlock(c->st);
+		mp_fail_named(&e, 404, "not_found", "preference not found");
+		call_error(c, &e);
+		return;
+	}
+	if (payment_create_from_preference(c->st, pref, c->json, &p,
+	    &e) != 0) {
+		store_unlock(c->st);
+		call_error(c, &e);
+		return;
+	}
+	c->status = 201;
 	c->resp = sb_jdump(p->obj);
 	store_unlock(c->st);
 }

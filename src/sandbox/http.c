@@ -34,9 +34,12 @@ struct route {
 	const char *prefix;	/* the whole path when suffix is NULL */
 	const char *suffix;	/* after the {id}, or NULL: no id */
 	int	 api;		/* 1: needs auth, logged, faults apply */
-	int	 body;		/* 1: JSON body required */
+	int	 body;		/* 1: JSON body required, or BODY_OPTIONAL */
 	route_fn fn;
 };
+
+/* A JSON body parsed when one is sent; without one c->json stays NULL. */
+#define BODY_OPTIONAL	2
 
 static const struct route routes[] = {
 	{ "POST", "/v1/card_tokens", NULL, 1, 1, api_card_token },
@@ -49,6 +52,8 @@ static const struct route routes[] = {
 	{ "GET", "/checkout/preferences/", "", 1, 0, api_preference_get },
 	{ "POST", "/__sandbox/payments/", "/status", 0, 1,
 	    ctl_payment_status },
+	{ "POST", "/__sandbox/preferences/", "/pay", 0, BODY_OPTIONAL,
+	    ctl_preference_pay },
 	{ "POST", "/__sandbox/faults", NULL, 0, 1, ctl_faults_add },
 	{ "GET", "/__sandbox/faults", NULL, 0, 0, ctl_faults_get },
 	{ "DELETE", "/__sandbox/faults", NULL, 0, 0, ctl_faults_clear },
@@ -289,7 +294,7 @@ dispatch(struct call *c, const struct route *r, int path_known)
 		call_error(c, &e);
 		return;
 	}
-	if (r->body) {
+	if (r->body == 1 || (r->body == BODY_OPTIONAL && c->len > 0)) {
 		bg_error_clear(&be);
 		if (json_strict_parse(c->body ? c->body : "", c->len,
 		    JSON_MAX_DEPTH, &c->json, &be) != 0) {

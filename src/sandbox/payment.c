@@ -1,5 +1,6 @@
 /*
- * payment.c - POST/PUT /v1/payments and POST /v1/card_tokens.
+ * payment.c - POST/PUT /v1/payments, POST /v1/card_tokens and the
+ * payments buyers make through a preference.
  *
  * Validation follows the order of the request's importance to Mercado
  * Pago: amount, method, installments, payer, then per-method fields, so
@@ -32,6 +33,10 @@
 #define PSE_TTL			(15 * 60)
 /* Seconds a client's clock may lag ours on an explicit expiry. */
 #define TTL_SLACK		120
+/* Merchant order ids, like payment ids, exceed 32 bits. */
+#define FIRST_ORDER_ID		39000000001LL
+/* Room for a status_detail, checked before any payment exists. */
+#define DETAIL_SIZE	sizeof(((struct sb_payment *)NULL)->status_detail)
 
 /* What a validated request carries into the payment object. */
 struct pay_req {
@@ -204,9 +209,21 @@ check_method(struct sb_store *st, json_object *req, struct pay_req *r,
 		return mp_fail(e, 400, 4001,
 		    "payment_method_id attribute can't be null");
 	r->pm = pm_find(st->cfg->site->id, sb_jstr(req, "payment_method_id"));
-	if (r->pm == NULL)
+	/* Wallet and credits are paid on Mercado Pago's side only. */
+	if (r->pm == NULL || r->pm->family == PM_WALLET)
 		return mp_fail(e, 400, 3028, "Invalid payment_method_id");
 	return 0;
+}
+
+/*
+ * Credit cards take installments, and so do Mercado Pago's credits
+ * (installments without a card); nothing else does.
+ */
+static int
+splits(const struct pm *pm)
+{
+	return strcmp(pm->type, "credit_card") == 0 ||
+	    strcmp(pm->id, "consumer_credits") == 0;
 }
 
 static int
@@ -228,7 +245,7 @@ check_installments(json_object *req, struct pay_req *r, struct mp_error *e)
 		    "installments attribute must be numeric");
 	n = json_object_get_int64(v);
 	if (n < 1 || n > MAX_INSTALLMENTS ||
-	    (n != 1 && strcmp(r->pm->type, "credit_card") != 0))
+	    (n != 1 && !splits(r->pm)))
 		return mp_fail(e, 400, 4033, "Invalid installments");
 	r->installments = (int)n;
 	return 0;
@@ -900,6 +917,8 @@ payment_create(struct sb_store *st, json_object *req,
 	case PM_PSE:
 		pse_apply(st, p, p->obj, req);
 		break;
+	case PM_WALLET:		/* refused by check_method */
+		break;
 	}
 	if (rc != 0) {
 		/* Keep the slot (ids never repeat) but mark it failed. */
@@ -927,22 +946,268 @@ known_status(const char *status, const char **detail)
 	return 0;
 }
 
-int
-payment_set_status(struct sb_store *st, struct sb_payment *p,
-    const char *status, const char *detail, struct mp_error *e)
+/* Checks status; a NULL *detail becomes the usual one for it. */
+static int
+check_status(const char *status, const char **detail, struct mp_error *e)
 {
 	const char *def;
 
 	if (status == NULL || !known_status(status, &def))
 		return mp_fail(e, 400, 2016, "Invalid status for update");
-	if (detail == NULL)
-		detail = def;
-	if (strlen(detail) >= sizeof(p->status_detail))
+	if (*detail == NULL)
+		*detail = def;
+	if (strlen(*detail) >= DETAIL_SIZE)
 		return mp_fail(e, 400, 2016, "Invalid status_detail");
+	return 0;
+}
+
+int
+payment_set_status(struct sb_store *st, struct sb_payment *p,
+    const char *status, const char *detail, struct mp_error *e)
+{
+	if (check_status(status, &detail, e) != 0)
+		return -1;
 	snprintf(p->status, sizeof(p->status), "%s", status);
 	snprintf(p->status_detail, sizeof(p->status_detail), "%s", detail);
 	apply_status(st, p, time(NULL));
 	wh_notify(st, p, "payment.updated");
+	return 0;
+}
+
+/*
+ * Paying a preference (the pay control endpoint).  The buyer does it on
+ * Mercado Pago's pages, so nothing comes from the shop: the payment is
+ * made of the preference plus the few choices the buyer has.
+ */
+
+/* Fields of the pay body that must be strings when present. */
+static const char *pref_strings[] = {
+	"payment_method_id", "status", "status_detail",
+};
+
+static int
+check_pref_strings(json_object *req, struct mp_error *e)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(pref_strings) / sizeof(pref_strings[0]); i++)
+		if (present(req, pref_strings[i]) &&
+		    sb_jstr(req, pref_strings[i]) == NULL)
+			return mp_fail(e, 400, 1, "%s must be a string",
+			    pref_strings[i]);
+	return 0;
+}
+
+/*
+ * Only the wallet and credits are paid this way; credits come
+ * preselected when the preference's purpose is onboarding_credits.
+ */
+static int
+check_pref_method(struct sb_store *st, json_object *pref, json_object *req,
+    struct pay_req *r, struct mp_error *e)
+{
+	const char *id = sb_jstr(req, "payment_method_id");
+	const char *purpose = sb_jstr(pref, "purpose");
+
+	if (id == NULL)
+		id = purpose != NULL &&
+		    strcmp(purpose, "onboarding_credits") == 0 ?
+		    "consumer_credits" : "account_money";
+	r->pm = pm_find(st->cfg->site->id, id);
+	if (r->pm == NULL || r->pm->family != PM_WALLET)
+		return mp_fail(e, 400, 3028, "payment_method_id %s cannot pay "
+		    "a preference on %s", id, st->cfg->site->id);
+	return 0;
+}
+
+/* Sum of quantity * unit_price over the items, in minor units. */
+static int
+pref_total(struct sb_store *st, json_object *pref, int64_t *total,
+    struct mp_error *e)
+{
+	json_object *items = sb_jget(pref, "items"), *it;
+	struct bg_error be;
+	int64_t q, minor;
+	size_t i;
+
+	*total = 0;
+	for (i = 0; i < json_object_array_length(items); i++) {
+		it = json_object_array_get_idx(items, i);
+		q = json_object_get_int64(sb_jget(it, "quantity"));
+		bg_error_clear(&be);
+		if (money_from_json(sb_jget(it, "unit_price"),
+		    st->cfg->site->decimals, 0, &minor, "unit_price",
+		    &be) != 0 || q < 1 || minor > (INT64_MAX - *total) / q)
+			return mp_fail(e, 400, 4037,
+			    "Invalid transaction_amount");
+		*total += q * minor;
+	}
+	return 0;
+}
+
+/* The body's amount, else the items' total written into buf. */
+static int
+check_pref_amount(struct sb_store *st, json_object *pref, json_object *req,
+    struct pay_req *r, char *buf, size_t size, struct mp_error *e)
+{
+	if (present(req, "transaction_amount"))
+		return check_amount(st, req, r, e);
+	if (pref_total(st, pref, &r->minor, e) != 0)
+		return -1;
+	if (r->minor <= 0 || money_format(r->minor, st->cfg->site->decimals,
+	    buf, size) != 0)
+		return mp_fail(e, 400, 4037, "Invalid transaction_amount");
+	r->amount_text = buf;
+	return 0;
+}
+
+/* The buyer as the preference names them (name/surname, not first/last). */
+static json_object *
+pref_payer(json_object *pref)
+{
+	json_object *o = json_object_new_object();
+
+	set(o, "email", str_or_null(sb_jstr(pref, "payer.email")));
+	set(o, "first_name", str_or_null(sb_jstr(pref, "payer.name")));
+	set(o, "last_name", str_or_null(sb_jstr(pref, "payer.surname")));
+	set(o, "identification",
+	    sb_jcopy(sb_jget(pref, "payer.identification")));
+	set(o, "phone", sb_jcopy(sb_jget(pref, "payer.phone")));
+	return o;
+}
+
+/*
+ * additional_info.items as Mercado Pago fills it from the preference,
+ * quantity and unit_price as strings (api doc 1.4).
+ */
+static json_object *
+pref_items_info(json_object *pref)
+{
+	static const char *keys[] = {
+		"id", "title", "description", "picture_url", "category_id",
+	};
+	json_object *ai = json_object_new_object(), *arr, *src, *it, *o;
+	size_t i, k;
+
+	arr = json_object_new_array();
+	src = sb_jget(pref, "items");
+	for (i = 0; i < json_object_array_length(src); i++) {
+		it = json_object_array_get_idx(src, i);
+		o = json_object_new_object();
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			set(o, keys[k], str_or_null(sb_jstr(it, keys[k])));
+		set(o, "quantity", json_object_new_string(
+		    json_object_get_string(sb_jget(it, "quantity"))));
+		set(o, "unit_price", json_object_new_string(
+		    json_object_get_string(sb_jget(it, "unit_price"))));
+		json_object_array_add(arr, o);
+	}
+	set(ai, "items", arr);
+	return ai;
+}
+
+/* What build() reads from a request, taken from the preference. */
+static json_object *
+pref_request(json_object *pref)
+{
+	json_object *req = json_object_new_object();
+	json_object *first = json_object_array_get_idx(sb_jget(pref, "items"),
+	    0);
+
+	set(req, "description", str_or_null(sb_jstr(first, "title")));
+	set(req, "external_reference",
+	    str_or_null(sb_jstr(pref, "external_reference")));
+	set(req, "statement_descriptor",
+	    str_or_null(sb_jstr(pref, "statement_descriptor")));
+	if (json_object_is_type(sb_jget(pref, "metadata"), json_type_object))
+		set(req, "metadata", sb_jcopy(sb_jget(pref, "metadata")));
+	set(req, "additional_info", pref_items_info(pref));
+	return req;
+}
+
+/*
+ * Mercado Pago keeps one merchant order per preference, so every payment
+ * of a preference names the same order.
+ */
+static json_object *
+pref_order(struct sb_store *st, json_object *pref)
+{
+	json_object *o = json_object_new_object();
+	size_t i;
+
+	for (i = 0; i < st->nprefs && st->prefs[i] != pref; i++)
+		;
+	set(o, "type", json_object_new_string("mercadopago"));
+	set(o, "id", json_object_new_int64(FIRST_ORDER_ID + (int64_t)i));
+	return o;
+}
+
+/* Where Checkout Pro's payments say they come from. */
+static json_object *
+checkout_poi(void)
+{
+	json_object *poi = json_object_new_object(), *bi;
+
+	set(poi, "type", json_object_new_string("CHECKOUT"));
+	bi = json_object_new_object();
+	set(bi, "unit", json_object_new_string("online_payments"));
+	set(bi, "sub_unit", json_object_new_string("checkout_pro"));
+	set(poi, "business_info", bi);
+	return poi;
+}
+
+static struct sb_payment *
+pref_payment_new(struct sb_store *st, json_object *pref,
+    const struct pay_req *r)
+{
+	struct sb_payment *p;
+	json_object *req;
+	const char *s;
+
+	if ((p = store_payment_new(st)) == NULL)
+		return NULL;
+	p->payer = pref_payer(pref);
+	if ((s = sb_jstr(pref, "external_reference")) != NULL)
+		p->external_reference = strdup(s);
+	if ((s = sb_jstr(pref, "notification_url")) != NULL)
+		p->notification_url = strdup(s);
+	req = pref_request(pref);
+	p->obj = build(st, p, req, r);
+	json_object_put(req);
+	set(p->obj, "order", pref_order(st, pref));
+	set(p->obj, "point_of_interaction", checkout_poi());
+	return p;
+}
+
+int
+payment_create_from_preference(struct sb_store *st, json_object *pref,
+    json_object *req, struct sb_payment **out, struct mp_error *e)
+{
+	struct pay_req r;
+	struct sb_payment *p;
+	const char *status, *detail;
+	char amount[32];
+
+	memset(&r, 0, sizeof(r));
+	if (req != NULL && !json_object_is_type(req, json_type_object))
+		return mp_fail(e, 400, 1, "body must be an object");
+	if (check_pref_strings(req, e) != 0)
+		return -1;
+	status = present(req, "status") ? sb_jstr(req, "status") : "approved";
+	detail = sb_jstr(req, "status_detail");
+	if (check_pref_method(st, pref, req, &r, e) ||
+	    check_pref_amount(st, pref, req, &r, amount, sizeof(amount), e) ||
+	    check_installments(req, &r, e) || check_status(status, &detail, e))
+		return -1;
+	r.capture = 1;
+	r.binary_mode = json_object_get_boolean(sb_jget(pref, "binary_mode"));
+	if ((p = pref_payment_new(st, pref, &r)) == NULL)
+		return mp_fail(e, 500, 0, "internal_error");
+	snprintf(p->status, sizeof(p->status), "%s", status);
+	snprintf(p->status_detail, sizeof(p->status_detail), "%s", detail);
+	apply_status(st, p, p->created);
+	wh_notify(st, p, "payment.created");
+	*out = p;
 	return 0;
 }
 

@@ -15,6 +15,16 @@
 int	 payment_create(struct sb_store *st, json_object *req,
 	    struct sb_payment **out, struct mp_error *e);
 
+/*
+ * A buyer paying the preference pref on Mercado Pago's side (the wallet
+ * or credits).  req, the control endpoint's body or NULL, may choose
+ * payment_method_id, status, status_detail, transaction_amount and
+ * installments; the rest comes from the preference.  Stores the payment
+ * and notifies payment.created.
+ */
+int	 payment_create_from_preference(struct sb_store *st, json_object *pref,
+	    json_object *req, struct sb_payment **out, struct mp_error *e);
+
 /* PUT /v1/payments/{id}: cancel or capture. */
 int	 payment_update(struct sb_store *st, struct sb_payment *p,
 	    json_object *req, struct mp_error *e);

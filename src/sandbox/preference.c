@@ -183,17 +183,16 @@ api_preference_create(struct call *c)
 void
 api_preference_get(struct call *c)
 {
+	json_object *pref;
 	struct mp_error e;
-	size_t i;
 
 	store_lock(c->st);
-	for (i = 0; i < c->st->nprefs; i++)
-		if (strcmp(sb_jstr(c->st->prefs[i], "id"), c->id) == 0) {
-			c->status = 200;
-			c->resp = sb_jdump(c->st->prefs[i]);
-			store_unlock(c->st);
-			return;
-		}
+	if ((pref = store_pref_find(c->st, c->id)) != NULL) {
+		c->status = 200;
+		c->resp = sb_jdump(pref);
+		store_unlock(c->st);
+		return;
+	}
 	store_unlock(c->st);
 	mp_fail_named(&e, 404, "not_found", "preference not found");
 	call_error(c, &e);

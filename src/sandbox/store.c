@@ -201,6 +201,19 @@ store_pref_add(struct sb_store *st, json_object *pref)
 	return 0;
 }
 
+json_object *
+store_pref_find(struct sb_store *st, const char *id)
+{
+	json_object *v;
+	size_t i;
+
+	for (i = 0; i < st->nprefs; i++)
+		if (json_object_object_get_ex(st->prefs[i], "id", &v) &&
+		    strcmp(json_object_get_string(v), id) == 0)
+			return st->prefs[i];
+	return NULL;
+}
+
 static char *
 dup_or_null(const char *s)
 {

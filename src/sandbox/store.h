@@ -150,6 +150,7 @@ int	 store_idem_put(struct sb_store *st, const char *who,
 	    const char *key, int status, const char *body);
 
 int	 store_pref_add(struct sb_store *st, json_object *pref);
+json_object *store_pref_find(struct sb_store *st, const char *id);
 
 void	 store_log(struct sb_store *st, const char *method, const char *path,
 	    const char *query, const char *key, const char *body, int status,
