@@ -352,6 +352,12 @@ url_check(const char *u, char *why, size_t whysz)
 	const char *host, *p;
 	size_t i;
 
+	/* brickgate adds its own parameters; the result must fit. */
+	if (strlen(u) > URL_MAX_LEN) {
+		snprintf(why, whysz, "is longer than %d characters",
+		    URL_MAX_LEN);
+		return -1;
+	}
 	for (i = 0; u[i] != '\0'; i++)
 		if ((unsigned char)u[i] <= ' ' || (unsigned char)u[i] >= 0x7f) {
 			snprintf(why, whysz, "contains white space or a "

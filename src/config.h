@@ -15,6 +15,8 @@
 #include "site.h"
 
 #define CONFIG_MAX_PROBLEMS 32
+/* Longest URL accepted; brickgate adds at most ~200 bytes to one. */
+#define URL_MAX_LEN	1500
 
 struct bg_problems {
 	char	*line[CONFIG_MAX_PROBLEMS];

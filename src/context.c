@@ -420,3 +420,12 @@ context_find_payment(struct bg_context *c, int64_t id)
 	}
 	return NULL;
 }
+
+void
+context_set_preference(struct bg_context *c, const char *id)
+{
+	json_object *v = json_object_new_string(id);
+
+	json_object_object_add(c->root, "preference_id", v);
+	c->preference_id = json_object_get_string(v);
+}

@@ -68,4 +68,7 @@ json_object *context_find_payment(struct bg_context *c, int64_t id);
 /* Sets the latest attempt (for a payment found by search). */
 void	 context_set_latest(struct bg_context *c, json_object *attempt);
 
+/* Records the wallet preference's id (borrowed into c). */
+void	 context_set_preference(struct bg_context *c, const char *id);
+
 #endif

@@ -19,6 +19,7 @@
 
 #include "config.h"
 #include "context_cli.h"
+#include "method.h"
 #include "log.h"
 #include "secrets.h"
 #include "server.h"
@@ -38,7 +39,7 @@ usage(FILE *out)
 "       brickgate context create --amount AMOUNT [--description TEXT]\n"
 "                 [--email E] [--id ID] [--expires-in SECONDS] [--methods a,b]\n"
 "       brickgate context show ID | list | prune --older-than DAYS\n"
-"       brickgate --version | --help\n"
+"       brickgate --list-methods | --version | --help\n"
 "\n"
 "brickgate takes Mercado Pago Payment Brick submissions for a web shop.\n"
 "It runs as a FastCGI responder when given a listening socket on standard\n"
@@ -117,6 +118,10 @@ parse_args(int argc, char **argv, struct opts *o, struct bg_config *c,
 		}
 		if (strcmp(argv[i], "--version") == 0) {
 			printf("brickgate %s\n", PACKAGE_VERSION);
+			exit(0);
+		}
+		if (o->cmd == 0 && strcmp(argv[i], "--list-methods") == 0) {
+			method_listing(stdout);
 			exit(0);
 		}
 		if (strcmp(argv[i], "--check-config") == 0) {

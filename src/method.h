@@ -12,6 +12,7 @@
 #define BG_METHOD_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include <json-c/json.h>
 
@@ -48,6 +49,12 @@ struct method {
 				    json_object *summary);
 };
 
+/*
+ * Prints, as a Markdown table, which payment_method_ids each site takes
+ * and through which module (brickgate --list-methods; the README's table).
+ */
+void	 method_listing(FILE *out);
+
 /* The module for a method-table line, or NULL. */
 const struct method *method_for(const struct pm *pm);
 
@@ -56,6 +63,17 @@ const struct method *method_for(const struct pm *pm);
  * from the form, else from the context.
  */
 json_object *method_payer(const struct method_call *mc);
+
+/* Adds payer.<name> of the form, else of the context, to payer. */
+void	 method_payer_add(const struct method_call *mc, json_object *payer,
+	    const char *name);
+
+/*
+ * Adds "Purchase <id>" as the description when the context gave none:
+ * vouchers print it and PSE and PagoEfectivo refuse a payment without.
+ */
+void	 method_default_description(const struct method_call *mc,
+	    json_object *body);
 
 /* payer.<path> of the form, else <path> of the context's payer; or NULL. */
 json_object *method_payer_value(const struct method_call *mc,

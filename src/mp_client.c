@@ -14,6 +14,7 @@
 
 #include <curl/curl.h>
 
+#include "form.h"
 #include "mp_client.h"
 
 #define MAX_REPLY (2 * 1024 * 1024)
@@ -243,4 +244,58 @@ mp_reply_clear(struct mp_reply *r)
 {
 	json_object_put(r->json);
 	r->json = NULL;
+}
+
+static const char *
+cause_code(json_object *cause, char *buf, size_t size)
+{
+	json_object *c = form_get(cause, "code");
+
+	if (json_object_is_type(c, json_type_int))
+		snprintf(buf, size, "%lld", (long long)json_object_get_int64(c));
+	else if (json_object_is_type(c, json_type_string))
+		snprintf(buf, size, "%s", json_object_get_string(c));
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
+/* Mercado Pago's causes as {code (text), description}. */
+json_object *
+mp_causes(json_object *reply)
+{
+	json_object *in = form_get(reply, "cause"), *out, *c, *o, *d;
+	char code[32];
+	size_t i, n;
+
+	out = json_object_new_array();
+	n = json_object_is_type(in, json_type_array) ?
+	    json_object_array_length(in) : 0;
+	for (i = 0; i < n && i < 10; i++) {
+		c = json_object_array_get_idx(in, i);
+		o = json_object_new_object();
+		json_object_object_add(o, "code", json_object_new_string(
+		    cause_code(c, code, sizeof(code))));
+		if ((d = form_get(c, "description")) != NULL)
+			json_object_object_add(o, "description",
+			    json_object_get(d));
+		json_object_array_add(out, o);
+	}
+	return out;
+}
+
+int
+mp_has_cause(json_object *reply, const char *want)
+{
+	json_object *in = form_get(reply, "cause");
+	char code[32];
+	size_t i, n;
+
+	n = json_object_is_type(in, json_type_array) ?
+	    json_object_array_length(in) : 0;
+	for (i = 0; i < n; i++)
+		if (strcmp(cause_code(json_object_array_get_idx(in, i), code,
+		    sizeof(code)), want) == 0)
+			return 1;
+	return 0;
 }

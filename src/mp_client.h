@@ -42,4 +42,9 @@ int	 mp_call(struct mp_client *c, const char *method, const char *path,
 	    struct mp_reply *out);
 void	 mp_reply_clear(struct mp_reply *r);
 
+/* An error body's causes as [{code (as text), description}], at most 10. */
+json_object *mp_causes(json_object *reply);
+/* True when the error body lists cause `code`. */
+int	 mp_has_cause(json_object *reply, const char *code);
+
 #endif

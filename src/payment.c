@@ -13,20 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
-#include <time.h>
 
 #include "json_strict.h"
 #include "method.h"
 #include "money.h"
+#include "mp_body.h"
 #include "payment.h"
 #include "purchase.h"
 #include "randomid.h"
 #include "response.h"
 #include "timefmt.h"
-
-#define BACKOFF_MS	250	/* first retry; doubles each time */
-#define MIN_CALL_MS	200	/* no retry with less time than this left */
 
 struct submission {
 	json_object	*form;		/* formData; NULL: wallet or credits */
@@ -72,13 +68,9 @@ read_submission(struct bg_request *r, struct submission *s,
 	return 0;
 }
 
-/*
- * The end of step 2: a paid purchase (409 with its payment), an expired
- * one (410), one out of attempts (429).  Returns 1 when it answered.
- */
-static int
-refuse_closed(struct purchase *p, struct bg_request *r, int new_attempt,
-    struct bg_error *e)
+int
+payment_refuse_closed(struct purchase *p, struct bg_request *r,
+    int new_attempt, struct bg_error *e)
 {
 	json_object *paid = purchase_paid(p);
 	json_object *all = context_attempts(&p->c);
@@ -138,6 +130,11 @@ pick(struct method_call *mc, const struct method **m, struct bg_error *e)
 		return bg_fail(e, 400, "unsupported_payment_method",
 		    "payment_method_id", "this payment method is not offered "
 		    "in %s", mc->ctx->site->country);
+	if (mc->pm->family == PM_WALLET)
+		return bg_fail(e, 400, "unsupported_payment_method",
+		    "payment_method_id", "%s is paid on Mercado Pago's side "
+		    "through the preference (/create_preference), not with "
+		    "form data", mc->pm->id);
 	if ((*m = method_for(mc->pm)) == NULL)
 		return bg_fail(e, 400, "unsupported_payment_method",
 		    "payment_method_id", "this version of brickgate does not "
@@ -207,17 +204,6 @@ check_purchase(const struct method_call *mc, struct bg_error *e)
 	return 0;
 }
 
-/* notification_url with source_news=webhooks: signed webhooks only. */
-static json_object *
-notification_url(const char *base)
-{
-	char buf[1024];
-
-	snprintf(buf, sizeof(buf), "%s%csource_news=webhooks", base,
-	    strchr(base, '?') ? '&' : '?');
-	return json_object_new_string(buf);
-}
-
 static json_object *
 metadata(const struct method_call *mc)
 {
@@ -233,31 +219,6 @@ metadata(const struct method_call *mc)
 			json_object_object_add(md, form_metadata[i] + 9,
 			    json_object_get(v));
 	return md;
-}
-
-/* The context's items, each unit_price as a JSON number with its text. */
-static json_object *
-items(const struct bg_context *c)
-{
-	json_object *out = json_object_new_array(), *it, *o;
-	struct bg_error e;
-	size_t i, n = json_object_array_length(c->items);
-	int64_t minor;
-
-	for (i = 0; i < n; i++) {
-		it = json_object_array_get_idx(c->items, i);
-		o = json_object_new_object();
-		json_object_object_foreach(it, k, v) {
-			if (strcmp(k, "unit_price") == 0 && money_from_json(v,
-			    c->site->decimals, 1, &minor, k, &e) == 0)
-				v = money_to_json(minor, c->site->decimals);
-			else
-				json_object_get(v);
-			json_object_object_add(o, k, v);
-		}
-		json_object_array_add(out, o);
-	}
-	return out;
 }
 
 /*
@@ -282,7 +243,7 @@ build_body(const struct method_call *mc, const struct method *m,
 	    json_object_new_string(c->id));
 	if (mc->cfg->notification_url != NULL)
 		json_object_object_add(body, "notification_url",
-		    notification_url(mc->cfg->notification_url));
+		    mp_notification_url(mc->cfg));
 	sd = c->statement_descriptor ? c->statement_descriptor :
 	    mc->cfg->statement_descriptor;
 	if (sd != NULL)
@@ -290,7 +251,7 @@ build_body(const struct method_call *mc, const struct method *m,
 		    json_object_new_string(sd));
 	if (c->items != NULL) {
 		ai = json_object_new_object();
-		json_object_object_add(ai, "items", items(c));
+		json_object_object_add(ai, "items", mp_items(c));
 		json_object_object_add(body, "additional_info", ai);
 	}
 	json_object_object_add(body, "metadata", metadata(mc));
@@ -353,7 +314,7 @@ cancel_pending(struct purchase *p, struct bg_request *r, struct bg_error *e)
 	if (!status_final(form_str(a, "status"))) {
 		/* Not cancelled: settle reads it again, whatever it is. */
 		purchase_settle(p, 0, 0, e);
-		if ((rc = refuse_closed(p, r, 0, e)) != 0)
+		if ((rc = payment_refuse_closed(p, r, 0, e)) != 0)
 			return rc;
 		if (!status_final(form_str(a, "status")))
 			return bg_fail(e, 502, "upstream_error", NULL,
@@ -383,121 +344,6 @@ open_attempt(struct purchase *p, const struct pm *pm, struct bg_error *e)
 	return context_add_attempt(&p->c, key, pm->id, pm->type, now_ms());
 }
 
-static const char *
-cause_code(json_object *cause, char *buf, size_t size)
-{
-	json_object *c = form_get(cause, "code");
-
-	if (json_object_is_type(c, json_type_int))
-		snprintf(buf, size, "%lld", (long long)json_object_get_int64(c));
-	else if (json_object_is_type(c, json_type_string))
-		snprintf(buf, size, "%s", json_object_get_string(c));
-	else
-		buf[0] = '\0';
-	return buf;
-}
-
-/* Mercado Pago's causes as {code (text), description}. */
-static json_object *
-causes_of(json_object *reply)
-{
-	json_object *in = form_get(reply, "cause"), *out, *c, *o;
-	char code[32];
-	size_t i, n;
-
-	out = json_object_new_array();
-	n = json_object_is_type(in, json_type_array) ?
-	    json_object_array_length(in) : 0;
-	for (i = 0; i < n && i < 10; i++) {
-		c = json_object_array_get_idx(in, i);
-		o = json_object_new_object();
-		json_object_object_add(o, "code", json_object_new_string(
-		    cause_code(c, code, sizeof(code))));
-		method_copy(o, "description", c, "description");
-		json_object_array_add(out, o);
-	}
-	return out;
-}
-
-static int
-has_cause(json_object *reply, const char *want)
-{
-	json_object *in = form_get(reply, "cause");
-	char code[32];
-	size_t i, n;
-
-	n = json_object_is_type(in, json_type_array) ?
-	    json_object_array_length(in) : 0;
-	for (i = 0; i < n; i++)
-		if (strcmp(cause_code(json_object_array_get_idx(in, i), code,
-		    sizeof(code)), want) == 0)
-			return 1;
-	return 0;
-}
-
-/* Outcomes of a payment call (contract section 3). */
-static int
-retryable(const struct mp_reply *rep)
-{
-	long s = rep->status;
-
-	if (s == 0 || s >= 500 || s == 429 || s == 409 || s == 423 ||
-	    s == 424)
-		return 1;
-	if (s >= 200 && s < 300)
-		return !json_object_is_type(form_get(rep->json, "id"),
-		    json_type_int) || form_str(rep->json, "status") == NULL;
-	return has_cause(rep->json, "2004") || has_cause(rep->json, "2007");
-}
-
-static void
-backoff(struct purchase *p, int n, long retry_after_ms)
-{
-	struct timespec ts;
-	long ms = BACKOFF_MS << (n < 6 ? n : 6);
-	unsigned char j;
-
-	if (getrandom(&j, 1, 0) == 1)
-		ms += ms * j / 512;	/* up to half again: jitter */
-	if (retry_after_ms > ms)
-		ms = retry_after_ms;
-	if (ms > purchase_remaining(p) - MIN_CALL_MS)
-		ms = purchase_remaining(p) - MIN_CALL_MS;
-	if (ms <= 0)
-		return;
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000L;
-	nanosleep(&ts, NULL);
-}
-
-/*
- * Calls POST /v1/payments with the attempt's key until an answer closes
- * the attempt or the retries and the deadline run out.  rep holds the
- * last answer.
- */
-static void
-call_create(struct purchase *p, const char *body, const char *key,
-    struct mp_reply *rep)
-{
-	int n;
-
-	for (n = 0;; n++) {
-		mp_call(p->mp, "POST", "/v1/payments", body, key,
-		    purchase_call_budget(p), rep);
-		p->upstream_ms += rep->ms;
-		if (!retryable(rep) || n >= p->cfg->api_retries ||
-		    purchase_remaining(p) < MIN_CALL_MS)
-			return;
-		log_msg(p->log, LOG_WARN, "purchase %s: payment call %d "
-		    "failed (%s%ld); retrying with the same key", p->c.id,
-		    n + 1, rep->why, rep->status);
-		backoff(p, n, rep->retry_after_ms);
-		if (purchase_remaining(p) < MIN_CALL_MS)
-			return;
-		mp_reply_clear(rep);
-	}
-}
-
 /* A 4xx that closes the attempt: 422 with the causes, or 500. */
 static int
 refused(struct purchase *p, struct bg_request *r, json_object *a,
@@ -506,7 +352,7 @@ refused(struct purchase *p, struct bg_request *r, json_object *a,
 	json_object *up = json_object_new_object(), *causes;
 	const char *msg = form_str(rep->json, "message");
 
-	causes = causes_of(rep->json);
+	causes = mp_causes(rep->json);
 	json_object_object_add(up, "status",
 	    json_object_new_int((int)rep->status));
 	json_object_object_add(up, "causes", causes);
@@ -550,9 +396,10 @@ create(struct purchase *p, struct bg_request *r, const struct pm *pm,
 		    "the purchase could not be recorded; nothing was charged");
 	if ((text = strdup(json_plain(body))) == NULL)
 		return bg_fail(e, 500, "internal_error", NULL, "out of memory");
-	call_create(p, text, key, &rep);
+	purchase_post(p, "/v1/payments", text, key, payment_complete, &rep);
 	free(text);
-	if (rep.status >= 200 && rep.status < 300 && !retryable(&rep)) {
+	if (rep.status >= 200 && rep.status < 300 &&
+	    !purchase_retryable(&rep, payment_complete)) {
 		purchase_record(p, a, rep.json);
 		if (purchase_save(p, e) == -1)
 			log_msg(p->log, LOG_ERROR, "purchase %s: payment made "
@@ -560,7 +407,7 @@ create(struct purchase *p, struct bg_request *r, const struct pm *pm,
 			    "search", p->c.id);
 		note_payment(r, a);
 		respond_obj(r, 201, form_get(a, "summary"));
-	} else if (!retryable(&rep))
+	} else if (!purchase_retryable(&rep, payment_complete))
 		rc = refused(p, r, a, &rep, e);
 	else {
 		purchase_save(p, e);
@@ -632,7 +479,8 @@ payment_process(struct bg_ctx *ctx, struct bg_request *r,
 	if (rc == 0) {
 		latest = context_latest(&p.c);
 		state = latest ? form_str(latest, "state") : NULL;
-		rc = refuse_closed(&p, r, s.form != NULL && (state == NULL ||
+		rc = payment_refuse_closed(&p, r,
+		    s.form != NULL && (state == NULL ||
 		    strcmp(state, "creating") != 0), e);
 		if (rc == 1)
 			rc = 0;

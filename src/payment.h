@@ -5,6 +5,7 @@
 #ifndef BG_PAYMENT_H
 #define BG_PAYMENT_H
 
+#include "purchase.h"
 #include "request.h"
 #include "server.h"
 
@@ -13,6 +14,14 @@ int	 payment_process(struct bg_ctx *ctx, struct bg_request *r,
 	    struct bg_error *e);
 int	 payment_status(struct bg_ctx *ctx, struct bg_request *r,
 	    struct bg_error *e);
+
+/*
+ * The end of step 2: a paid purchase (409 with its payment, answered
+ * here: returns 1), an expired one (410), one out of attempts when
+ * new_attempt (429): -1 with e.  0 when the purchase is open.
+ */
+int	 payment_refuse_closed(struct purchase *p, struct bg_request *r,
+	    int new_attempt, struct bg_error *e);
 
 /* Copies a payment's id, method and status into the request's log line. */
 void	 note_payment(struct bg_request *r, json_object *payment);

@@ -12,12 +12,16 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/random.h>
 
 #include "form.h"
 #include "money.h"
 #include "purchase.h"
 #include "summary.h"
 #include "timefmt.h"
+
+#define BACKOFF_MS	250	/* first retry; doubles each time */
+#define MIN_CALL_MS	200	/* no retry with less time than this left */
 
 int64_t
 mono_ms(void)
@@ -241,9 +245,8 @@ purchase_record(struct purchase *p, json_object *a, json_object *payment)
 	}
 }
 
-/* A payment object we can record: a numeric id and a status. */
-static int
-payment_ok(json_object *payment)
+int
+payment_complete(json_object *payment)
 {
 	return json_object_is_type(form_get(payment, "id"), json_type_int) &&
 	    form_str(payment, "status") != NULL;
@@ -257,15 +260,30 @@ purchase_call_budget(const struct purchase *p)
 	return left < p->cfg->api_timeout_ms ? left : p->cfg->api_timeout_ms;
 }
 
-/*
- * Records the payments a search finds: known ids are updated, the first
- * unknown one closes the open attempt, any other is appended (a wallet
- * payment made on Mercado Pago's side, say).
- */
+json_object *
+purchase_learn(struct purchase *p, json_object *pay, json_object *open)
+{
+	json_object *a;
+
+	a = context_find_payment(&p->c,
+	    json_object_get_int64(form_get(pay, "id")));
+	if (a == NULL && open != NULL)
+		a = open;
+	else if (a == NULL) {
+		a = context_add_attempt(&p->c, "", form_str(pay,
+		    "payment_method_id"), form_str(pay, "payment_type_id"),
+		    now_ms());
+		set_str(a, "idempotency_key", NULL);
+	}
+	purchase_record(p, a, pay);
+	return a;
+}
+
+/* Records the payments a search finds (purchase_learn, in order). */
 static int
 settle_search(struct purchase *p, json_object *open)
 {
-	json_object *results, *pay, *a;
+	json_object *results, *pay;
 	struct mp_reply rep;
 	char path[160];
 	size_t i, n;
@@ -286,20 +304,10 @@ settle_search(struct purchase *p, json_object *open)
 	n = json_object_array_length(results);
 	for (i = 0; i < n; i++) {
 		pay = json_object_array_get_idx(results, i);
-		if (!payment_ok(pay))
+		if (!payment_complete(pay))
 			continue;
-		a = context_find_payment(&p->c,
-		    json_object_get_int64(form_get(pay, "id")));
-		if (a == NULL && open != NULL) {
-			a = open;
+		if (purchase_learn(p, pay, open) == open)
 			open = NULL;
-		} else if (a == NULL) {
-			a = context_add_attempt(&p->c, "", form_str(pay,
-			    "payment_method_id"), form_str(pay,
-			    "payment_type_id"), now_ms());
-			set_str(a, "idempotency_key", NULL);
-		}
-		purchase_record(p, a, pay);
 		changed = 1;
 	}
 	mp_reply_clear(&rep);
@@ -316,7 +324,7 @@ settle_refresh(struct purchase *p, json_object *a)
 	snprintf(path, sizeof(path), "/v1/payments/%lld",
 	    (long long)json_object_get_int64(form_get(a, "id")));
 	if (mp_call(p->mp, "GET", path, NULL, NULL, purchase_call_budget(p),
-	    &rep) == 0 && rep.status == 200 && payment_ok(rep.json)) {
+	    &rep) == 0 && rep.status == 200 && payment_complete(rep.json)) {
 		purchase_record(p, a, rep.json);
 		changed = 1;
 	} else
@@ -328,14 +336,21 @@ settle_refresh(struct purchase *p, json_object *a)
 	return changed;
 }
 
+/* True when o's timestamp `key` is older than ms, or missing. */
 static int
-stale(json_object *a, int64_t refresh_ms)
+stale_at(json_object *o, const char *key, int64_t refresh_ms)
 {
-	const char *t = form_str(a, "updated_at");
+	const char *t = form_str(o, key);
 	int64_t at;
 
 	return t == NULL || rfc3339_parse(t, &at) == -1 ||
 	    now_ms() - at >= refresh_ms;
+}
+
+static int
+stale(json_object *a, int64_t refresh_ms)
+{
+	return stale_at(a, "updated_at", refresh_ms);
 }
 
 int
@@ -348,9 +363,19 @@ purchase_settle(struct purchase *p, int64_t search_ms, int64_t refresh_ms,
 
 	creating = state != NULL && strcmp(state, "creating") == 0;
 	/* Holding the lock, a "creating" attempt's owner is gone. */
+	/*
+	 * A wallet payment is made on Mercado Pago's side; with no attempt
+	 * to time the search by, the context notes when it last looked.
+	 */
 	if ((creating && stale(a, search_ms)) || (p->c.preference_id != NULL &&
-	    (a == NULL || stale(a, search_ms)))) {
+	    (a == NULL ? stale_at(p->c.root, "searched_at", search_ms) :
+	    stale(a, search_ms)))) {
 		changed |= settle_search(p, creating ? a : NULL);
+		/* Only a rate-limited search needs the note (and a write). */
+		if (a == NULL && search_ms > 0) {
+			set_now(p->c.root, "searched_at");
+			changed = 1;
+		}
 		if (creating && strcmp(form_str(a, "state"), "creating") == 0) {
 			set_now(a, "updated_at");	/* searched: not there */
 			changed = 1;
@@ -362,4 +387,62 @@ purchase_settle(struct purchase *p, int64_t search_ms, int64_t refresh_ms,
 	    stale(a, refresh_ms))
 		changed |= settle_refresh(p, a);
 	return changed ? purchase_save(p, e) : 0;
+}
+
+/* Outcomes of a call that creates (contract section 3). */
+int
+purchase_retryable(const struct mp_reply *rep, int (*complete)(json_object *))
+{
+	long s = rep->status;
+
+	if (s == 0 || s >= 500 || s == 429 || s == 409 || s == 423 ||
+	    s == 424)
+		return 1;
+	if (s >= 200 && s < 300)
+		return !complete(rep->json);
+	return mp_has_cause(rep->json, "2004") ||
+	    mp_has_cause(rep->json, "2007");
+}
+
+static void
+backoff(struct purchase *p, int n, long retry_after_ms)
+{
+	struct timespec ts;
+	long ms = BACKOFF_MS << (n < 6 ? n : 6);
+	unsigned char j;
+
+	if (getrandom(&j, 1, 0) == 1)
+		ms += ms * j / 512;	/* up to half again: jitter */
+	if (retry_after_ms > ms)
+		ms = retry_after_ms;
+	if (ms > purchase_remaining(p) - MIN_CALL_MS)
+		ms = purchase_remaining(p) - MIN_CALL_MS;
+	if (ms <= 0)
+		return;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
+void
+purchase_post(struct purchase *p, const char *path, const char *body,
+    const char *key, int (*complete)(json_object *), struct mp_reply *rep)
+{
+	int n;
+
+	for (n = 0;; n++) {
+		mp_call(p->mp, "POST", path, body, key,
+		    purchase_call_budget(p), rep);
+		p->upstream_ms += rep->ms;
+		if (!purchase_retryable(rep, complete) || n >= p->cfg->api_retries ||
+		    purchase_remaining(p) < MIN_CALL_MS)
+			return;
+		log_msg(p->log, LOG_WARN, "purchase %s: POST %s call %d "
+		    "failed (%s%ld); retrying with the same key", p->c.id,
+		    path, n + 1, rep->why, rep->status);
+		backoff(p, n, rep->retry_after_ms);
+		if (purchase_remaining(p) < MIN_CALL_MS)
+			return;
+		mp_reply_clear(rep);
+	}
 }

@@ -65,6 +65,35 @@ int	 purchase_settle(struct purchase *p, int64_t search_ms,
 void	 purchase_record(struct purchase *p, json_object *attempt,
 	    json_object *payment);
 
+/*
+ * Records a payment of this purchase that came from the API (a search, a
+ * webhook): into its attempt when one knows its id, else into `open` (an
+ * attempt left creating, whose payment it must be), else into a new
+ * attempt (a wallet payment made on Mercado Pago's side).  Returns the
+ * attempt.
+ */
+json_object *purchase_learn(struct purchase *p, json_object *payment,
+	    json_object *open);
+
+/* A payment object we can record: a numeric id and a status. */
+int	 payment_complete(json_object *payment);
+
+/*
+ * True when a create call's answer leaves it open: no answer, 5xx, 429,
+ * 409, 423, 424, causes 2004/2007, or a 2xx that complete() rejects.
+ */
+int	 purchase_retryable(const struct mp_reply *rep,
+	    int (*complete)(json_object *));
+
+/*
+ * POSTs body to path with the idempotency key, again with back-off and
+ * jitter while the answer is retryable, within api_retries and the
+ * deadline.  rep holds the last answer (release with mp_reply_clear).
+ */
+void	 purchase_post(struct purchase *p, const char *path,
+	    const char *body, const char *key,
+	    int (*complete)(json_object *), struct mp_reply *rep);
+
 /* The first attempt whose payment is paid or on its way to be, or NULL. */
 json_object *purchase_paid(struct purchase *p);
 

@@ -1,6 +1,7 @@
 /*
  * query.c - query-string decoding.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,4 +126,21 @@ query_get(const struct query *q, const char *key, const char **value)
 		}
 	}
 	return found;
+}
+
+int
+url_with_param(const char *base, const char *name, const char *value,
+    char *out, size_t size)
+{
+	size_t head = strcspn(base, "#");
+	const char *sep = "?";
+	int n;
+
+	if (head > 0 && (base[head - 1] == '?' || base[head - 1] == '&'))
+		sep = "";
+	else if (memchr(base, '?', head) != NULL)
+		sep = "&";
+	n = snprintf(out, size, "%.*s%s%s=%s%s", (int)head, base, sep, name,
+	    value, base + head);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
 }

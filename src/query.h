@@ -42,4 +42,12 @@ enum query_found query_get(const struct query *q, const char *key,
  */
 long	 url_decode(char *dst, const char *src, size_t len, int plus_is_space);
 
+/*
+ * Writes base with "name=value" added to its query (before any fragment)
+ * into out; name and value must need no escaping.  -1 when it does not
+ * fit.
+ */
+int	 url_with_param(const char *base, const char *name, const char *value,
+	    char *out, size_t size);
+
 #endif

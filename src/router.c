@@ -4,22 +4,15 @@
  * Each endpoint's handler does the checks every request to it needs, in
  * the order of contract section 3: purchase id first (it never touches
  * the disk when malformed), then media type and size, then the JSON.
- * Routes whose logic lands with a later issue answer 501 not_implemented
- * once the request has passed every check.
  */
 #include <string.h>
 
 #include "payment.h"
+#include "preference.h"
 #include "response.h"
 #include "router.h"
+#include "webhook.h"
 #include "server.h"
-
-static int
-not_implemented(struct bg_request *r, struct bg_error *e, const char *what)
-{
-	return bg_fail(e, 501, "not_implemented", NULL,
-	    "%s is not implemented in this version of brickgate", what);
-}
 
 static int
 route_healthz(struct bg_ctx *ctx, struct bg_request *r, struct bg_error *e)
@@ -30,25 +23,6 @@ route_healthz(struct bg_ctx *ctx, struct bg_request *r, struct bg_error *e)
 	return 0;
 }
 
-static int
-route_create_preference(struct bg_ctx *ctx, struct bg_request *r,
-    struct bg_error *e)
-{
-	(void)ctx;
-	if (request_purchase_id(r, e) == -1)
-		return -1;
-	return not_implemented(r, e, "/create_preference");
-}
-
-static int
-route_webhooks(struct bg_ctx *ctx, struct bg_request *r, struct bg_error *e)
-{
-	if (ctx->cfg->webhook_secret_file == NULL)
-		return bg_fail(e, 503, "webhooks_not_configured", NULL,
-		    "webhooks are disabled: set webhook_secret_file");
-	return not_implemented(r, e, "/webhooks");
-}
-
 static const struct route {
 	const char	*name;
 	const char	*method;
@@ -56,9 +30,9 @@ static const struct route {
 	route_fn	 fn;
 } routes[] = {
 	{ "process_payment",	"POST",	"Allow: POST",	payment_process },
-	{ "create_preference",	"POST",	"Allow: POST",	route_create_preference },
+	{ "create_preference",	"POST",	"Allow: POST",	preference_create },
 	{ "payment_status",	"GET",	"Allow: GET",	payment_status },
-	{ "webhooks",		"POST",	"Allow: POST",	route_webhooks },
+	{ "webhooks",		"POST",	"Allow: POST",	webhook_handle },
 	{ "healthz",		"GET",	"Allow: GET",	route_healthz },
 };
 

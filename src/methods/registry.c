@@ -10,12 +10,75 @@
 extern const struct method method_card;
 extern const struct method method_pix;
 extern const struct method method_ticket;
+extern const struct method method_pse;
 
 static const struct method *const modules[] = {
 	&method_card,
 	&method_pix,
 	&method_ticket,
+	&method_pse,
 };
+
+/* A listing's columns: each module, then what goes through a preference. */
+static const struct {
+	const char *module;	/* NULL: wallet and credits */
+	const char *heading;
+} columns[] = {
+	{ "card",	"cards" },
+	{ "pix",	"Pix" },
+	{ "pse",	"PSE" },
+	{ "ticket",	"vouchers (cash, ATM)" },
+	{ NULL,		"wallet and credits (/create_preference)" },
+};
+
+static int
+in_column(const struct pm *pm, size_t col)
+{
+	const struct method *m;
+
+	if (columns[col].module == NULL)
+		return pm->family == PM_WALLET;
+	return (m = method_for(pm)) != NULL &&
+	    strcmp(m->name, columns[col].module) == 0;
+}
+
+/* One site's row: the ids each column takes there. */
+static void
+listing_row(FILE *out, const char *site)
+{
+	const struct pm *all;
+	size_t n, i, col, shown;
+
+	all = pm_all(&n);
+	fprintf(out, "| %s |", site);
+	for (col = 0; col < sizeof(columns) / sizeof(columns[0]); col++) {
+		for (i = shown = 0; i < n; i++)
+			if (pm_offered(&all[i], site) && in_column(&all[i], col))
+				fprintf(out, "%s`%s`", shown++ ? ", " : " ",
+				    all[i].id);
+		fprintf(out, "%s |", shown ? "" : " –");
+	}
+	fprintf(out, "\n");
+}
+
+void
+method_listing(FILE *out)
+{
+	char sites[64], *site, *last;
+	size_t col;
+
+	fprintf(out, "| site |");
+	for (col = 0; col < sizeof(columns) / sizeof(columns[0]); col++)
+		fprintf(out, " %s |", columns[col].heading);
+	fprintf(out, "\n| --- |");
+	for (col = 0; col < sizeof(columns) / sizeof(columns[0]); col++)
+		fprintf(out, " --- |");
+	fprintf(out, "\n");
+	snprintf(sites, sizeof(sites), "%s", site_list());
+	for (site = strtok_r(sites, " ", &last); site != NULL;
+	    site = strtok_r(NULL, " ", &last))
+		listing_row(out, site);
+}
 
 const struct method *
 method_for(const struct pm *pm)
@@ -71,9 +134,8 @@ method_check_identification(const struct method_call *mc, int required,
 	    "payer.identification", e);
 }
 
-/* The form's member, else the context's payer member. */
-static void
-payer_member(const struct method_call *mc, json_object *payer,
+void
+method_payer_add(const struct method_call *mc, json_object *payer,
     const char *name)
 {
 	json_object *v = method_payer_value(mc, name);
@@ -91,6 +153,18 @@ method_payer(const struct method_call *mc)
 	size_t i;
 
 	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
-		payer_member(mc, payer, members[i]);
+		method_payer_add(mc, payer, members[i]);
 	return payer;
+}
+
+void
+method_default_description(const struct method_call *mc, json_object *body)
+{
+	char text[96];
+
+	if (json_object_object_get_ex(body, "description", NULL))
+		return;
+	snprintf(text, sizeof(text), "Purchase %s", mc->ctx->id);
+	json_object_object_add(body, "description",
+	    json_object_new_string(text));
 }

@@ -115,21 +115,15 @@ static int
 ticket_build(const struct method_call *mc, json_object *body,
     struct bg_error *e)
 {
-	json_object *payer = method_payer(mc), *addr;
+	json_object *payer = method_payer(mc);
 	int64_t until;
 	char text[96];
 
 	(void)e;
 	method_copy(body, "payment_method_id", mc->form, "payment_method_id");
-	if ((addr = method_payer_value(mc, "address")) != NULL)
-		json_object_object_add(payer, "address", json_object_get(addr));
+	method_payer_add(mc, payer, "address");
 	json_object_object_add(body, "payer", payer);
-	/* The voucher prints it; PagoEfectivo refuses a payment without. */
-	if (!json_object_object_get_ex(body, "description", NULL)) {
-		snprintf(text, sizeof(text), "Purchase %s", mc->ctx->id);
-		json_object_object_add(body, "description",
-		    json_object_new_string(text));
-	}
+	method_default_description(mc, body);
 	if (takes_expiry(mc->pm->id)) {
 		until = mc->now_ms + mc->cfg->ticket_expires_days * DAY_MS;
 		if (mc->ctx->expires_ms != 0 && mc->ctx->expires_ms < until)

@@ -6,7 +6,7 @@ import json
 import os
 
 from harness import TOKEN, expect_error
-from paytest import AMOUNTS, EMAIL, IDS, RawNumber, Site, dumps
+from paytest import AMOUNTS, EMAIL, IDS, RawNumber, Site, dumps, refused
 
 S = None          # MLB
 OUTCOMES = {
@@ -50,24 +50,6 @@ def created(r, status, detail=None):
     if detail:
         assert body["status_detail"] == detail, body
     return body
-
-
-def refused(site, pid, form, status, code, field=None, raw=None):
-    """Sends a bad submission and checks the answer, that Mercado Pago
-    was not called and that nothing was written."""
-    before = site.snapshot()
-    calls = len(site.api_requests())
-    if raw is not None:
-        r = site.stack.post_json("/process_payment?purchase_id=" + pid, raw)
-    else:
-        r = site.pay(pid, form)
-    expect_error(r, status, code, field)
-    assert len(site.api_requests()) == calls, "Mercado Pago was called"
-    after = site.snapshot()
-    # Taking the purchase's lock may create its lock file; nothing else.
-    assert {k: v for k, v in after.items() if not k.endswith(".lock")} == \
-        {k: v for k, v in before.items() if not k.endswith(".lock")}
-    return r
 
 
 # -- approved on every site, body checked field by field -------------------

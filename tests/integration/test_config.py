@@ -158,6 +158,9 @@ def test_bad_urls():
               notification_url="http://shop.example/webhooks")
     expect_78(["callback_url"], callback_url="shop.example/back")
     expect_78(["return_url"], return_url="https://user@host/")
+    # brickgate adds its own parameters to these: they must stay bounded.
+    expect_78(["callback_url: ", "is longer than 1500 characters"],
+              callback_url="https://shop.example/" + "a" * 1500)
     for ok in ("http://127.0.0.1:8080/webhooks", "http://localhost/w",
                "https://shop.example/webhooks?x=1"):
         rc, _, err = check(notification_url=ok)

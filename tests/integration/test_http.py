@@ -191,7 +191,7 @@ def test_chunked_upload_reaches_brickgate():
 
 def test_other_routes_validate_then_answer():
     r = S.request("POST", "/create_preference?purchase_id=order-1001")
-    expect_error(r, 501, "not_implemented")
+    expect_error(r, 404, "unknown_purchase")
     r = S.request("GET", "/payment_status?purchase_id=order-1001")
     expect_error(r, 404, "unknown_purchase")
     r = S.request("GET", "/payment_status",

@@ -140,11 +140,3 @@ def test_vouchers_of_other_sites_refused():
         pid = s.context()
         expect_error(s.pay(pid, form(s, method)), 400,
                      "unsupported_payment_method", "payment_method_id")
-
-
-def test_pse_is_not_taken_yet():
-    s = SITES["MCO"]
-    pid = s.context()
-    r = s.pay(pid, form(s, "pse"))
-    expect_error(r, 400, "unsupported_payment_method", "payment_method_id")
-    assert "does not take" in r.json()["error"]["message"]

@@ -4,6 +4,7 @@ one brickgate under spawn-fcgi behind nginx, PIDs owned by the test.
 The sandbox records every API request it gets, so a test can check the
 exact body brickgate sent upstream, or that it sent nothing."""
 import hashlib
+import hmac
 import json
 import os
 import sys
@@ -11,7 +12,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "sandbox"))
-from harness import Stack, TOKEN  # noqa: E402
+from harness import Stack, expect_error, write_secret  # noqa: E402
 import sbharness  # noqa: E402
 
 EMAIL = "test_user_48151623@testuser.com"
@@ -33,14 +34,30 @@ AMOUNTS = {"MLA": "1500.50", "MLB": "150.00", "MLM": "999.99",
 CARDS = sbharness.CARDS
 
 
+WEBHOOK_SECRET = "whsec-7f3a9c1e5b2d4f60a8e9c7b5d3f1a2e4"
+
+
 class Site:
-    def __init__(self, site="MLB", config=None, sandbox_args=()):
+    def __init__(self, site="MLB", config=None, sandbox_args=(),
+                 webhooks=False):
+        """webhooks: brickgate verifies with WEBHOOK_SECRET, and the
+        sandbox sends its signed notifications to brickgate's /webhooks
+        through nginx."""
         self.site = site
-        self.sb = sbharness.Sandbox(site, extra=sandbox_args)
-        cfg = {"api_base": "http://127.0.0.1:%d" % self.sb.port,
-               "site": site, "api_retries": 2}
+        cfg = {"site": site, "api_retries": 2}
         cfg.update(config or {})
-        self.stack = Stack(cfg, name="pay-" + site.lower()).start()
+        self.stack = Stack(cfg, name="pay-" + site.lower())
+        args = list(sandbox_args)
+        if webhooks:
+            secret = os.path.join(self.stack.root, "webhook-secret")
+            write_secret(secret, WEBHOOK_SECRET)
+            self.stack.env["BRICKGATE_WEBHOOK_SECRET_FILE"] = secret
+            args += ["--webhook-url", "http://127.0.0.1:%d/webhooks" %
+                     self.stack.port, "--webhook-secret-file", secret]
+        self.sb = sbharness.Sandbox(site, extra=args)
+        self.stack.env.setdefault("BRICKGATE_API_BASE",
+                                  "http://127.0.0.1:%d" % self.sb.port)
+        self.stack.start()
         self.ctx_dir = self.stack.ctx_dir
         self.n = 0
 
@@ -143,6 +160,31 @@ class Site:
         st, js = self.sb.ctl("POST", "payments/%d/status" % payment_id, body)
         assert st == 200, (st, js)
 
+    def webhook(self, data_id, secret=WEBHOOK_SECRET, request_id=None,
+                ts=None, query=None, header=None, body=None):
+        """Sends a notification the way Mercado Pago does, signed with
+        secret (or with the given x-signature header)."""
+        request_id = request_id or "4c1f5b2e-0d9a-4e51-9f0a-6a2d7c3b8e11"
+        ts = int(time.time()) if ts is None else ts
+        if query is None:
+            query = "data.id=%s&type=payment" % data_id
+        if header is None:
+            header = sign(secret, data_id, request_id, ts)
+        hdrs = {"x-request-id": request_id}
+        if header is not False:
+            hdrs["x-signature"] = header
+        if body is None:
+            body = {"id": 12345, "live_mode": False, "type": "payment",
+                    "action": "payment.updated", "api_version": "v1",
+                    "data": {"id": str(data_id)}}
+        return self.stack.post_json("/webhooks?source_news=webhooks&" +
+                                    query, json.dumps(body), hdrs)
+
+    def webhooks_sent(self):
+        st, js = self.sb.ctl("GET", "webhooks")
+        assert st == 200, js
+        return js
+
     def log(self):
         return self.stack.log_text()
 
@@ -156,11 +198,41 @@ class Site:
             self.stack.cleanup()
 
 
+def refused(site, pid, form, status, code, field=None, raw=None):
+    """Sends a bad submission and checks the answer, that Mercado Pago
+    was not called and that nothing was written."""
+    before = site.snapshot()
+    calls = len(site.api_requests())
+    if raw is not None:
+        r = site.stack.post_json("/process_payment?purchase_id=" + pid, raw)
+    else:
+        r = site.pay(pid, form)
+    expect_error(r, status, code, field)
+    assert len(site.api_requests()) == calls, "Mercado Pago was called"
+    after = site.snapshot()
+    # Taking the purchase's lock may create its lock file; nothing else.
+    assert {k: v for k, v in after.items() if not k.endswith(".lock")} == \
+        {k: v for k, v in before.items() if not k.endswith(".lock")}
+    return r
+
+
 class RawNumber:
     """A JSON number written with exactly this text ("150.00")."""
 
     def __init__(self, text):
         self.text = text
+
+
+def sign(secret, data_id, request_id, ts):
+    """x-signature for a notification (mercadopago-api.md 7.3)."""
+    manifest = ""
+    if data_id is not None:
+        manifest += "id:%s;" % data_id
+    if request_id is not None:
+        manifest += "request-id:%s;" % request_id
+    manifest += "ts:%d;" % ts
+    mac = hmac.new(secret.encode(), manifest.encode(), hashlib.sha256)
+    return "ts=%d,v1=%s" % (ts, mac.hexdigest())
 
 
 def dumps(obj):

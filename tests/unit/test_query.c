@@ -134,6 +134,34 @@ picking(void **state)
 	pick("x=1", "bad id", -1, "invalid_purchase_id", NULL);
 }
 
+/* Parameters brickgate adds to configured URLs (callback, return). */
+static void
+adding(void **state)
+{
+	char out[64];
+
+	(void)state;
+	assert_int_equal(url_with_param("https://a.b/r", "k", "v", out,
+	    sizeof(out)), 0);
+	assert_string_equal(out, "https://a.b/r?k=v");
+	url_with_param("https://a.b/r?x=1", "k", "v", out, sizeof(out));
+	assert_string_equal(out, "https://a.b/r?x=1&k=v");
+	url_with_param("https://a.b/r?", "k", "v", out, sizeof(out));
+	assert_string_equal(out, "https://a.b/r?k=v");
+	url_with_param("https://a.b/r?x=1&", "k", "v", out, sizeof(out));
+	assert_string_equal(out, "https://a.b/r?x=1&k=v");
+	/* The fragment stays last; a '?' inside it is not the query. */
+	url_with_param("https://a.b/r#top?z", "k", "v", out, sizeof(out));
+	assert_string_equal(out, "https://a.b/r?k=v#top?z");
+	url_with_param("https://a.b/r?x#f", "k", "v", out, sizeof(out));
+	assert_string_equal(out, "https://a.b/r?x&k=v#f");
+	/* Too long: an error, never a cut URL. */
+	assert_int_equal(url_with_param("https://a.b/r", "k", "v", out, 17),
+	    -1);
+	assert_int_equal(url_with_param("https://a.b/r", "k", "v", out, 18),
+	    0);
+}
+
 int
 main(void)
 {
@@ -143,6 +171,7 @@ main(void)
 		cmocka_unit_test(many_params),
 		cmocka_unit_test(ids),
 		cmocka_unit_test(picking),
+		cmocka_unit_test(adding),
 	};
 	return RUN_TAP(tests);
 }

@@ -1,0 +1,151 @@
+/*
+ * pse.c - PSE, Colombia's online bank debit (payment-brick.md section 5).
+ *
+ * The payment is created pending with a URL at the buyer's bank; the page
+ * sends the buyer there and PSE sends them back to callback_url.  Mercado
+ * Pago refuses a PSE payment without callback_url, the buyer's IP address
+ * or a description, so those come from the configuration, the request and
+ * the context.  A PSE transfer lives 15 minutes: a purchase that expires
+ * sooner cannot be paid with one.
+ */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "method.h"
+#include "mp_body.h"
+
+#define PSE_MIN_MS	(15 * 60 * 1000LL)
+
+static const char *const entity_types[] = { "individual", "association",
+    NULL };
+
+static const struct field_rule pse_fields[] = {
+	{ "payment_method_id",		F_TOKEN,  F_REQUIRED, 40, NULL },
+	{ "transaction_amount",		F_NUMBER, F_REQUIRED, 0, NULL },
+	{ "payer",			F_OBJECT, F_REQUIRED, 0, NULL },
+	{ "payer.email",		F_EMAIL,  F_OPTIONAL, 254, NULL },
+	{ "payer.entity_type",		F_STRING, F_REQUIRED, 16, entity_types },
+	{ "payer.identification",	F_OBJECT, F_REQUIRED, 0, NULL },
+	{ "payer.identification.type",	F_STRING, F_REQUIRED, 16, NULL },
+	{ "payer.identification.number", F_STRING, F_REQUIRED, 32, NULL },
+	{ "payer.first_name",		F_STRING, F_OPTIONAL, 64, NULL },
+	{ "payer.last_name",		F_STRING, F_OPTIONAL, 64, NULL },
+	{ "payer.address",		F_OBJECT, F_OPTIONAL, 0, NULL },
+	{ "payer.address.zip_code",	F_STRING, F_OPTIONAL, 16, NULL },
+	{ "payer.address.street_name",	F_STRING, F_OPTIONAL, 128, NULL },
+	{ "payer.address.street_number", F_STRING, F_OPTIONAL, 16, NULL },
+	{ "payer.address.neighborhood",	F_STRING, F_OPTIONAL, 64, NULL },
+	{ "payer.address.city",		F_STRING, F_OPTIONAL, 64, NULL },
+	{ "payer.address.federal_unit",	F_STRING, F_OPTIONAL, 64, NULL },
+	{ "payer.phone",		F_OBJECT, F_OPTIONAL, 0, NULL },
+	{ "payer.phone.area_code",	F_DIGITS, F_OPTIONAL, 4, NULL },
+	{ "payer.phone.number",		F_DIGITS, F_OPTIONAL, 15, NULL },
+	{ "transaction_details",	F_OBJECT, F_REQUIRED, 0, NULL },
+	{ "transaction_details.financial_institution", F_DIGITS, F_REQUIRED,
+	    8, NULL },
+	{ NULL, 0, 0, 0, NULL },
+};
+
+static int
+pse_match(const struct pm *pm)
+{
+	return pm->family == PM_PSE;
+}
+
+/* What the buyer's bank is told: an address the web server vouches for. */
+static int
+valid_ip(const char *s)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	return s != NULL && (inet_pton(AF_INET, s, buf) == 1 ||
+	    inet_pton(AF_INET6, s, buf) == 1);
+}
+
+/* The form table takes digits as numbers too; Mercado Pago wants text. */
+static const char *const text_digits[] = {
+	"transaction_details.financial_institution", "payer.phone.area_code",
+	"payer.phone.number",
+};
+
+static int
+pse_validate(const struct method_call *mc, struct bg_error *e)
+{
+	size_t i;
+	int legal = strcmp(form_str(mc->form, "payer.entity_type"),
+	    "association") == 0;
+	const char *type = form_str(mc->form, "payer.identification.type");
+
+	for (i = 0; i < sizeof(text_digits) / sizeof(text_digits[0]); i++)
+		if (form_get(mc->form, text_digits[i]) != NULL &&
+		    form_str(mc->form, text_digits[i]) == NULL)
+			return bg_fail(e, 400, "invalid_field", text_digits[i],
+			    "%s must be a string of digits", text_digits[i]);
+	if (mc->cfg->callback_url == NULL)
+		return bg_fail(e, 400, "unsupported_payment_method",
+		    "payment_method_id", "PSE is not available: the shop has "
+		    "not set callback_url, where the bank sends the buyer "
+		    "back");
+	if (method_need_email(mc, e) == -1 ||
+	    method_check_identification(mc, 1, e) == -1)
+		return -1;
+	/* A company pays with its NIT, a person with anything else. */
+	if (legal != (strcmp(type, "NIT") == 0))
+		return bg_fail(e, 400, "invalid_field",
+		    "payer.identification.type", "%s does not fit "
+		    "payer.entity_type %s", type, legal ? "association" :
+		    "individual");
+	if (mc->ctx->expires_ms != 0 && mc->ctx->expires_ms - mc->now_ms <
+	    PSE_MIN_MS)
+		return bg_fail(e, 400, "unsupported_payment_method",
+		    "payment_method_id", "this purchase expires in less than "
+		    "15 minutes, too soon for a PSE transfer");
+	if (!valid_ip(mc->remote_addr))
+		return bg_fail(e, 500, "internal_error", NULL, "the web "
+		    "server passed no valid REMOTE_ADDR, which PSE needs");
+	return 0;
+}
+
+static int
+pse_build(const struct method_call *mc, json_object *body,
+    struct bg_error *e)
+{
+	json_object *payer = method_payer(mc), *ai, *td;
+
+	(void)e;
+	method_copy(body, "payment_method_id", mc->form, "payment_method_id");
+	method_copy(payer, "entity_type", mc->form, "payer.entity_type");
+	method_payer_add(mc, payer, "address");
+	method_payer_add(mc, payer, "phone");
+	json_object_object_add(body, "payer", payer);
+	td = json_object_new_object();
+	method_copy(td, "financial_institution", mc->form,
+	    "transaction_details.financial_institution");
+	json_object_object_add(body, "transaction_details", td);
+	json_object_object_add(body, "callback_url",
+	    mp_url_for_purchase(mc->cfg->callback_url, mc->ctx->id));
+	if (!json_object_object_get_ex(body, "additional_info", &ai)) {
+		ai = json_object_new_object();
+		json_object_object_add(body, "additional_info", ai);
+	}
+	json_object_object_add(ai, "ip_address",
+	    json_object_new_string(mc->remote_addr));
+	method_default_description(mc, body);
+	return 0;
+}
+
+static void
+pse_summarise(json_object *payment, json_object *summary)
+{
+	method_copy(summary, "redirect_url", payment,
+	    "transaction_details.external_resource_url");
+}
+
+const struct method method_pse = {
+	"pse",
+	pse_match,
+	pse_fields,
+	pse_validate,
+	pse_build,
+	pse_summarise,
+};

@@ -1,0 +1,268 @@
+/*
+ * preference.c - POST /create_preference: the Mercado Pago preference
+ * behind the Brick's wallet and consumer-credits options (contract
+ * section 3).  The buyer pays those on Mercado Pago's side; brickgate
+ * finds the payment later by searching for the purchase id, which the
+ * preference carries as external_reference.
+ *
+ * A purchase has at most one preference: it is made under the purchase's
+ * lock and its id recorded before the answer, so a second call (a reload,
+ * a second tab) gets the same id and reaches Mercado Pago not at all.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "form.h"
+#include "json_strict.h"
+#include "money.h"
+#include "mp_body.h"
+#include "payment.h"
+#include "preference.h"
+#include "purchase.h"
+#include "randomid.h"
+#include "response.h"
+#include "timefmt.h"
+
+/* The context's items when each has a title and they add up exactly. */
+static int
+items_fit(const struct bg_context *c)
+{
+	json_object *it;
+	struct bg_error e;
+	int64_t sum = 0, unit, line;
+	size_t i, n;
+
+	if (c->items == NULL || (n = json_object_array_length(c->items)) == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		it = json_object_array_get_idx(c->items, i);
+		if (form_str(it, "title") == NULL ||
+		    *form_str(it, "title") == '\0' ||
+		    money_from_json(form_get(it, "unit_price"),
+		    c->site->decimals, 1, &unit, "unit_price", &e) == -1 ||
+		    __builtin_mul_overflow(unit, json_object_get_int64(
+		    form_get(it, "quantity")), &line) ||
+		    __builtin_add_overflow(sum, line, &sum))
+			return 0;
+	}
+	return sum == c->amount;
+}
+
+/* Else one item: the purchase as a whole, so the total is exact. */
+static json_object *
+pref_items(const struct bg_context *c)
+{
+	json_object *items, *it;
+	char title[96];
+
+	if (items_fit(c))
+		return mp_items(c);
+	if (c->description != NULL)
+		snprintf(title, sizeof(title), "%s", c->description);
+	else
+		snprintf(title, sizeof(title), "Purchase %s", c->id);
+	it = json_object_new_object();
+	json_object_object_add(it, "title", json_object_new_string(title));
+	json_object_object_add(it, "quantity", json_object_new_int(1));
+	json_object_object_add(it, "unit_price",
+	    money_to_json(c->amount, c->site->decimals));
+	items = json_object_new_array();
+	json_object_array_add(items, it);
+	return items;
+}
+
+/* The preference's payer names its members unlike a payment's. */
+static json_object *
+pref_payer(const struct bg_context *c)
+{
+	static const struct {
+		const char *from, *to;
+	} map[] = {
+		{ "email", "email" }, { "first_name", "name" },
+		{ "last_name", "surname" },
+		{ "identification", "identification" }, { "phone", "phone" },
+	};
+	json_object *payer = json_object_new_object(), *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if ((v = form_get(c->payer, map[i].from)) != NULL)
+			json_object_object_add(payer, map[i].to,
+			    json_object_get(v));
+	return payer;
+}
+
+static void
+add(json_object *o, const char *key, json_object *v)
+{
+	if (v != NULL)
+		json_object_object_add(o, key, v);
+}
+
+static json_object *
+pref_body(const struct bg_config *cfg, const struct bg_context *c)
+{
+	json_object *body = json_object_new_object(), *back;
+	static const char *const outcomes[] = { "success", "pending",
+	    "failure" };
+	const char *sd;
+	char until[40];
+	size_t i;
+
+	add(body, "items", pref_items(c));
+	if (c->payer != NULL)
+		add(body, "payer", pref_payer(c));
+	add(body, "external_reference", json_object_new_string(c->id));
+	add(body, "notification_url", mp_notification_url(cfg));
+	if (cfg->return_url != NULL) {
+		back = json_object_new_object();
+		for (i = 0; i < 3; i++)
+			add(back, outcomes[i], mp_url_for_purchase(
+			    cfg->return_url, c->id));
+		add(body, "back_urls", back);
+		add(body, "auto_return", json_object_new_string("approved"));
+	}
+	if (c->purpose != NULL)
+		add(body, "purpose", json_object_new_string(c->purpose));
+	if (c->expires_ms != 0) {
+		rfc3339_format_offset(c->expires_ms, until, sizeof(until));
+		add(body, "expires", json_object_new_boolean(1));
+		add(body, "expiration_date_to", json_object_new_string(until));
+	}
+	sd = c->statement_descriptor ? c->statement_descriptor :
+	    cfg->statement_descriptor;
+	if (sd != NULL)
+		add(body, "statement_descriptor", json_object_new_string(sd));
+	if (c->metadata != NULL)
+		add(body, "metadata", json_object_get(c->metadata));
+	return body;
+}
+
+/* A preference we can record: a non-empty string id. */
+static int
+pref_complete(json_object *pref)
+{
+	const char *id = form_str(pref, "id");
+
+	return id != NULL && *id != '\0' && strlen(id) <= 128;
+}
+
+static void
+answer(struct bg_request *r, const char *id)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "preference_id", json_object_new_string(id));
+	respond_obj(r, 200, o);
+	json_object_put(o);
+}
+
+/* Mercado Pago's refusal: its causes, or its error word when it has none. */
+static int
+refused(struct purchase *p, struct bg_request *r, const struct mp_reply *rep,
+    struct bg_error *e)
+{
+	json_object *up = json_object_new_object(), *causes, *c;
+	const char *word = form_str(rep->json, "error");
+	const char *msg = form_str(rep->json, "message");
+
+	causes = mp_causes(rep->json);
+	if (json_object_array_length(causes) == 0 && word != NULL) {
+		c = json_object_new_object();
+		json_object_object_add(c, "code", json_object_new_string(word));
+		if (msg != NULL)
+			json_object_object_add(c, "description",
+			    json_object_new_string(msg));
+		json_object_array_add(causes, c);
+	}
+	json_object_object_add(up, "status",
+	    json_object_new_int((int)rep->status));
+	json_object_object_add(up, "causes", causes);
+	if (rep->status == 401 || rep->status == 403) {
+		log_msg(p->log, LOG_ERROR, "Mercado Pago refused the access "
+		    "token (HTTP %ld, causes %s): check access_token_file",
+		    rep->status, json_plain(causes));
+		json_object_put(up);
+		return bg_fail(e, 500, "misconfigured", NULL, "the payment "
+		    "service is misconfigured; the details are in the "
+		    "server's log");
+	}
+	log_msg(p->log, LOG_ERROR, "purchase %s: Mercado Pago refused the "
+	    "preference (HTTP %ld, causes %s)", p->c.id, rep->status,
+	    json_plain(causes));
+	bg_fail(e, 422, "payment_refused", NULL, "Mercado Pago refused the "
+	    "preference: %s", msg ? msg : "see upstream.causes");
+	respond_error_with(r, e, up, NULL);
+	json_object_put(up);
+	return 0;
+}
+
+/* Makes the preference and records its id; answers either way. */
+static int
+create(struct purchase *p, struct bg_request *r, struct bg_error *e)
+{
+	json_object *body = pref_body(p->cfg, &p->c);
+	struct mp_reply rep;
+	char key[UUID_LEN + 1], *text;
+	int rc = 0;
+
+	if (uuid_v4(key, sizeof(key), e) == -1 ||
+	    (text = strdup(json_plain(body))) == NULL) {
+		json_object_put(body);
+		return e->status ? -1 : bg_fail(e, 500, "internal_error",
+		    NULL, "out of memory");
+	}
+	json_object_put(body);
+	purchase_post(p, "/checkout/preferences", text, key, pref_complete,
+	    &rep);
+	free(text);
+	if (rep.status >= 200 && rep.status < 300 &&
+	    !purchase_retryable(&rep, pref_complete)) {
+		context_set_preference(&p->c, form_str(rep.json, "id"));
+		if (purchase_save(p, e) == -1)
+			rc = bg_fail(e, 500, "internal_error", NULL, "the "
+			    "preference could not be recorded");
+		else
+			answer(r, p->c.preference_id);
+	} else if (!purchase_retryable(&rep, pref_complete))
+		rc = refused(p, r, &rep, e);
+	else
+		rc = rep.status == 0 ? bg_fail(e, 504, "upstream_timeout",
+		    NULL, "Mercado Pago did not answer in time; try again") :
+		    bg_fail(e, 502, "upstream_error", NULL, "Mercado Pago "
+		    "answered with an error; try again");
+	mp_reply_clear(&rep);
+	return rc;
+}
+
+int
+preference_create(struct bg_ctx *ctx, struct bg_request *r,
+    struct bg_error *e)
+{
+	struct purchase p;
+	int rc;
+
+	if (request_purchase_id(r, e) == -1)
+		return -1;
+	purchase_init(&p, ctx->cfg, ctx->store, r->mp, ctx->log,
+	    ctx->cfg->request_deadline_ms);
+	rc = purchase_open(&p, r->purchase_id, e);
+	if (rc == 1)
+		rc = bg_fail(e, 409, "payment_in_progress", NULL,
+		    "another request for this purchase is in progress");
+	if (rc == 0)
+		rc = purchase_settle(&p, 0, REFRESH_MS, e);
+	if (rc == 0) {
+		rc = payment_refuse_closed(&p, r, 0, e);
+		if (rc == 1)
+			rc = 0;
+		else if (rc == 0 && p.c.preference_id != NULL)
+			answer(r, p.c.preference_id);
+		else if (rc == 0)
+			rc = create(&p, r, e);
+	}
+	r->upstream_ms = p.upstream_ms;
+	purchase_close(&p);
+	return rc;
+}
