@@ -35,6 +35,13 @@ def signed(data_id, request_id, ts):
     return sign(WEBHOOK_SECRET, data_id, request_id, ts)
 
 
+def quiet():
+    """Waits until the sandbox has delivered its own notifications, which
+    would otherwise change the purchase while a test looks at it."""
+    wait_for(lambda: S.sb.ctl("GET", "stats")[1]["webhooks_pending"] == 0,
+             "the sandbox's notifications")
+
+
 def gets(pid_payment):
     return len(S.api_requests("GET", "/v1/payments/%d" % pid_payment))
 
@@ -42,6 +49,7 @@ def gets(pid_payment):
 def unchanged(pid, send, status=401, code="invalid_signature"):
     """Sends a bad notification: its answer, no API call, nothing
     written."""
+    quiet()
     before = S.snapshot()
     calls = len(S.api_requests("GET", "/v1/payments"))
     r = send()
@@ -79,8 +87,7 @@ def test_hand_signed_notification_refreshes_the_payment():
     st, _, _ = S.sb.request("POST", "/__sandbox/payments/%d/status" % pay_id,
                             {"status": "approved"}, token=None)
     assert st == 200
-    wait_for(lambda: S.sb.ctl("GET", "stats")[1]["webhooks_pending"] == 0,
-             "the sandbox's own notification")
+    quiet()
     n = gets(pay_id)
     r = S.webhook(pay_id)
     assert r.status == 200 and r.json() == {"status": "recorded"}, r
