@@ -206,58 +206,17 @@ cmd_show(struct cli *c)
 	return EX_OK;
 }
 
-struct ids {
-	char	**v;
-	size_t	 n, cap;
-};
-
 static int
-collect(const char *id, void *arg)
-{
-	struct ids *ids = arg;
-	char **nv;
-
-	if (ids->n == ids->cap) {
-		ids->cap = ids->cap ? ids->cap * 2 : 64;
-		if ((nv = realloc(ids->v, ids->cap * sizeof(*nv))) == NULL)
-			return -1;
-		ids->v = nv;
-	}
-	if ((ids->v[ids->n] = strdup(id)) == NULL)
-		return -1;
-	ids->n++;
-	return 0;
-}
-
-static int
-by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
-all_ids(struct cli *c, struct ids *ids)
+all_ids(struct cli *c, struct store_ids *ids)
 {
 	struct bg_error e;
 
-	memset(ids, 0, sizeof(*ids));
-	if (store_list(&c->store, collect, ids, &e) == -1) {
+	if (store_ids(&c->store, ids, &e) == -1) {
 		fprintf(stderr, "brickgate context: cannot list %s\n",
 		    c->cfg->context_dir);
 		return -1;
 	}
-	qsort(ids->v, ids->n, sizeof(*ids->v), by_name);
 	return 0;
-}
-
-static void
-ids_free(struct ids *ids)
-{
-	size_t i;
-
-	for (i = 0; i < ids->n; i++)
-		free(ids->v[i]);
-	free(ids->v);
 }
 
 /* Parses purchase `id`; 0, or -1 when unreadable or invalid. */
@@ -289,7 +248,7 @@ static int
 cmd_list(struct cli *c)
 {
 	struct bg_context ctx;
-	struct ids ids;
+	struct store_ids ids;
 	json_object *p;
 	size_t i;
 
@@ -305,7 +264,7 @@ cmd_list(struct cli *c)
 		    "none", member(p, "status"), ctx.amount_text);
 		context_free(&ctx);
 	}
-	ids_free(&ids);
+	store_ids_free(&ids);
 	return EX_OK;
 }
 
@@ -355,7 +314,7 @@ prune_one(struct cli *c, const char *id, int64_t cutoff)
 static int
 cmd_prune(struct cli *c)
 {
-	struct ids ids;
+	struct store_ids ids;
 	long days;
 	char *end;
 	size_t i;
@@ -371,7 +330,7 @@ cmd_prune(struct cli *c)
 	for (i = 0; i < ids.n; i++)
 		removed += prune_one(c, ids.v[i], now_ms() -
 		    (int64_t)days * 86400 * 1000);
-	ids_free(&ids);
+	store_ids_free(&ids);
 	printf("removed %d purchase%s\n", removed, removed == 1 ? "" : "s");
 	return EX_OK;
 }

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "context_cli.h"
 #include "method.h"
+#include "reconcile.h"
 #include "log.h"
 #include "secrets.h"
 #include "server.h"
@@ -39,6 +40,7 @@ usage(FILE *out)
 "       brickgate context create --amount AMOUNT [--description TEXT]\n"
 "                 [--email E] [--id ID] [--expires-in SECONDS] [--methods a,b]\n"
 "       brickgate context show ID | list | prune --older-than DAYS\n"
+"       brickgate reconcile [--older-than SECONDS]\n"
 "       brickgate --list-methods | --version | --help\n"
 "\n"
 "brickgate takes Mercado Pago Payment Brick submissions for a web shop.\n"
@@ -74,7 +76,7 @@ struct opts {
 	const char	*config;
 	const char	*listen;
 	int		 check;
-	int		 cmd;		/* argv index of "context", or 0 */
+	int		 cmd;		/* argv index of the command, or 0 */
 };
 
 /* Splits "--name=value" or "--name value"; returns args consumed. */
@@ -128,7 +130,8 @@ parse_args(int argc, char **argv, struct opts *o, struct bg_config *c,
 			o->check = 1;
 			continue;
 		}
-		if (i == 1 && strcmp(argv[i], "context") == 0) {
+		if (i == 1 && (strcmp(argv[i], "context") == 0 ||
+		    strcmp(argv[i], "reconcile") == 0)) {
 			o->cmd = i;
 			continue;
 		}
@@ -181,7 +184,8 @@ load_config(int argc, char **argv, struct opts *o, struct bg_config *c,
 
 	config_init(c);
 	parse_args(argc, argv, o, c, p, 0);
-	c->no_token = o->cmd != 0;
+	/* Contexts need no token; reconcile reads Mercado Pago. */
+	c->no_token = o->cmd != 0 && strcmp(argv[o->cmd], "context") == 0;
 	if ((path = o->config) == NULL && (path = getenv("BRICKGATE_CONFIG"))
 	    == NULL) {
 		path = SYSCONFDIR "/brickgate/brickgate.conf";
@@ -215,7 +219,7 @@ main(int argc, char **argv)
 		inherited = server_inherited_socket();
 	cgi = o.listen == NULL && !o.check && inherited == -1 &&
 	    getenv("GATEWAY_INTERFACE") != NULL;
-	if (o.cmd != 0) {
+	if (o.cmd != 0 && strcmp(argv[o.cmd], "context") == 0) {
 		print_problems(&probs);
 		rc = probs.n ? EX_CONFIG : context_command(argc - o.cmd,
 		    argv + o.cmd, &cfg);
@@ -232,6 +236,11 @@ main(int argc, char **argv)
 	if (probs.n == 0 && !o.check && store_file_open(&store,
 	    cfg.context_dir, &se) == -1)
 		problems_add(&probs, "context_dir: %s", se.message);
+	if (o.cmd != 0 && probs.n > 0) {
+		print_problems(&probs);
+		rc = EX_CONFIG;
+		goto out;
+	}
 	if (o.check) {
 		print_problems(&probs);
 		if (probs.n == 0)
@@ -244,6 +253,12 @@ main(int argc, char **argv)
 	ctx.secrets = &secrets;
 	ctx.log = &log;
 	ctx.store = &store;
+	if (o.cmd != 0) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		rc = reconcile_command(argc - o.cmd, argv + o.cmd, &ctx);
+		curl_global_cleanup();
+		goto out;
+	}
 	if (cgi) {
 		/* The web server shows the 500; its error log the why. */
 		if (probs.n > 0) {

@@ -68,4 +68,13 @@ int	 store_file_open(struct store *s, const char *dir, struct bg_error *e);
 #define store_mtime(s, id, ms, e)	((s)->ops->mtime((s), (id), (ms), (e)))
 #define store_close(s)			((s)->ops->close((s)))
 
+/* Every purchase id, sorted, as one array (for commands over all). */
+struct store_ids {
+	char	**v;
+	size_t	 n, cap;
+};
+
+int	 store_ids(struct store *s, struct store_ids *ids, struct bg_error *e);
+void	 store_ids_free(struct store_ids *ids);
+
 #endif

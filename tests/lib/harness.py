@@ -162,9 +162,7 @@ class Stack:
         self.nginx = None
 
     def start(self):
-        self.bg = Proc([SPAWN_FCGI, "-n", "-s", self.sock, "-M", "0666",
-                        "--", BRICKGATE], env=self.env,
-                       log=self.brickgate_log)
+        self.spawn_brickgate()
         conf = os.path.join(self.root, "nginx.conf")
         with open(conf, "w") as f:
             f.write(NGINX_CONF.format(root=self.root, sock=self.sock,
@@ -174,6 +172,23 @@ class Stack:
                           log=os.path.join(self.root, "nginx.out"))
         self.wait_ready()
         return self
+
+    def spawn_brickgate(self):
+        """Starts brickgate under spawn-fcgi (-n: brickgate keeps the PID
+        spawn-fcgi had, so the harness owns it)."""
+        self.bg = Proc([SPAWN_FCGI, "-n", "-s", self.sock, "-M", "0666",
+                        "--", BRICKGATE], env=self.env,
+                       log=self.brickgate_log)
+
+    def kill_brickgate(self):
+        """SIGKILL, as a crash or the OOM killer would; returns the exit
+        status."""
+        self.bg.send(signal.SIGKILL)
+        return self.bg.p.wait(30)
+
+    def restart_brickgate(self):
+        self.spawn_brickgate()
+        self.wait_ready()
 
     def wait_ready(self):
         last = None
