@@ -134,11 +134,15 @@ pse_build(const struct method_call *mc, json_object *body,
 	return 0;
 }
 
+/* Only while the buyer still has to go to the bank and pay. */
 static void
 pse_summarise(json_object *payment, json_object *summary)
 {
-	method_copy(summary, "redirect_url", payment,
-	    "transaction_details.external_resource_url");
+	const char *status = form_str(payment, "status");
+
+	if (status != NULL && strcmp(status, "pending") == 0)
+		method_copy(summary, "redirect_url", payment,
+		    "transaction_details.external_resource_url");
 }
 
 const struct method method_pse = {

@@ -1,9 +1,11 @@
-"""The demo end to end in a real browser: demo/run (sandbox + brickgate +
-nginx) from the build under test, its checkout page driven in headless
-Chromium (Debian's /usr/bin/chromium through npm playwright-core, pinned)
-by demo.spec.js: an approved card, a rejected card paid again, a Pix paid
-through the sandbox's control endpoint.  Screenshots of each final state go
-to out/screenshots/.
+"""The demo end to end in a real browser: demo/run (a sandbox and a
+brickgate for each of MLB, MLM and MCO, behind one nginx) from the build
+under test, its checkout page driven in headless Chromium (Debian's
+/usr/bin/chromium through npm playwright-core, pinned) by demo.spec.js: an
+approved card, a rejected card paid again, a Pix paid through the sandbox's
+control endpoint, a boleto, an OXXO voucher, a PSE transfer and a wallet
+payment paid through the page's Simulate buttons.  Screenshots of each
+final state go to out/screenshots/.
 
 Pix is skipped, saying so, while brickgate answers it with 400
 unsupported_payment_method (it comes with a later issue); every other
@@ -34,22 +36,31 @@ TMP_BASE = os.environ.get("BG_TEST_TMP") or os.path.join(SRCDIR, "out", "tmp")
 DEMO = None        # the demo/run child
 RUN = None         # its files
 PIDS = {}          # name -> PID, as demo/run wrote them
-PORT = SANDBOX_PORT = None
+PORT = SANDBOX_PORT = None   # the sandboxes: SANDBOX_PORT and the next two
+SITES = ("mlb", "mlm", "mco")
 STEPS = {}
 LOG = None
 
 
-def free_ports(n):
-    """n distinct free loopback ports."""
-    socks, ports = [], []
-    for _ in range(n):
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        socks.append(s)
-        ports.append(s.getsockname()[1])
-    for s in socks:
-        s.close()
-    return ports
+def free_ports(n, run=1):
+    """n distinct free loopback ports, the last one the first of `run`
+    consecutive free ports (demo/run puts its sandboxes on consecutive
+    ports)."""
+    for _ in range(50):
+        socks, ports = [], []
+        try:
+            for i in range(n + run - 1):
+                s = socket.socket()
+                socks.append(s)
+                s.bind(("127.0.0.1", ports[-1] + 1 if i >= n else 0))
+                ports.append(s.getsockname()[1])
+        except (OSError, OverflowError):
+            continue
+        finally:
+            for s in socks:
+                s.close()
+        return ports[:n]
+    raise AssertionError("no %d consecutive free ports" % run)
 
 
 def install_playwright():
@@ -105,7 +116,7 @@ def setup_module():
     for old in glob.glob(os.path.join(SHOTS, "*.png")):
         os.remove(old)
 
-    PORT, SANDBOX_PORT = free_ports(2)
+    PORT, SANDBOX_PORT = free_ports(2, run=len(SITES))
     # As a person runs it; demo/run also drops any BRICKGATE_* it inherits
     # (brickgate refuses unknown ones, such as the harness's
     # BRICKGATE_BUILD).
@@ -119,7 +130,9 @@ def setup_module():
                                 stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     wait_for_page("http://127.0.0.1:%d/" % PORT)
-    wait_for_page("http://127.0.0.1:%d/api/healthz" % PORT, '"status":"ok"')
+    for site in SITES:
+        wait_for_page("http://127.0.0.1:%d/api/%s/healthz" % (PORT, site),
+                      '"status":"ok"')
     runs = glob.glob(os.path.join(tmp, "brickgate-demo.*"))
     assert len(runs) == 1, runs
     RUN = runs[0]
@@ -127,11 +140,14 @@ def setup_module():
         for line in f:
             name, pid = line.split()
             PIDS[name] = int(pid)
-    assert sorted(PIDS) == ["brickgate", "nginx", "sandbox"], PIDS
+    assert sorted(PIDS) == sorted(
+        ["nginx"] + ["%s-%s" % (what, site) for site in SITES
+                     for what in ("brickgate", "sandbox")]), PIDS
 
     p = subprocess.run(["node", os.path.join(HERE, "demo.spec.js"), pw,
-                        "http://127.0.0.1:%d" % PORT,
-                        "http://127.0.0.1:%d" % SANDBOX_PORT, SHOTS],
+                        "http://127.0.0.1:%d" % PORT] +
+                       ["http://127.0.0.1:%d" % (SANDBOX_PORT + i)
+                        for i in range(len(SITES))] + [SHOTS],
                        capture_output=True, text=True, timeout=180)
     for line in p.stdout.splitlines():
         rec = json.loads(line)
@@ -162,10 +178,8 @@ def teardown_module():
         return
     # Keep the logs (demo/run removes its folder when it stops).
     if RUN and os.path.isdir(RUN):
-        for name in ("brickgate.log", "sandbox.log", "nginx-error.log"):
-            src = os.path.join(RUN, name)
-            if os.path.exists(src):
-                shutil.copy(src, os.path.join(os.path.dirname(RUN), name))
+        for src in glob.glob(os.path.join(RUN, "*.log")):
+            shutil.copy(src, os.path.dirname(RUN))
     pgid = DEMO.pid
     if DEMO.poll() is None:
         os.killpg(pgid, signal.SIGTERM)
@@ -308,6 +322,26 @@ def test_rejected_card_then_paid_again():
     png("card-retry-approved.png")
 
 
+def test_cards_in_mexico_and_colombia():
+    v = step("card_other_sites")
+    mx, co = v["MLM"], v["MCO"]
+    approved_shown(mx, "demo-mx-card-1")
+    assert not mx["docVisible"], "Mexico asks for no document"
+    assert "identification" not in mx["sent"]["payer"], mx["sent"]
+    assert mx["sent"]["transaction_amount"] == 499.5, mx["sent"]
+    assert mx["pay"]["body"]["transaction_amount"] == "499.50", mx["pay"]
+    assert mx["errors"] == [], mx["errors"]
+    png("card-mlm.png")
+    approved_shown(co, "demo-co-card-1")
+    assert co["docVisible"], co
+    assert co["sent"]["payer"]["identification"] == \
+        {"type": "CC", "number": "1012345678"}, co["sent"]
+    assert co["sent"]["transaction_amount"] == 120000, co["sent"]
+    assert co["pay"]["body"]["transaction_amount"] == "120000", co["pay"]
+    assert co["errors"] == [], co["errors"]
+    png("card-mco.png")
+
+
 def test_pix_code_shown_and_paid():
     v = step("pix")
     skip_if_missing(v["pay"], "Pix", "unsupported_payment_method")
@@ -357,3 +391,147 @@ def test_boleto_voucher_linked():
     assert v["voucher"]["href"] == p["ticket"]["url"], v
     assert v["errors"] == [], v["errors"]
     png("boleto.png")
+
+
+def test_contexts_per_site():
+    """Each brickgate has its own context dir, and each purchase the site
+    and currency of the brickgate that serves it."""
+    want = {"mlb": ("MLB", "BRL", {"demo-card-1": "150.00",
+                                   "demo-pix-1": "89.90",
+                                   "demo-boleto-1": "310.00",
+                                   "demo-wallet-1": "120.00"}),
+            "mlm": ("MLM", "MXN", {"demo-oxxo-1": "250.00"}),
+            "mco": ("MCO", "COP", {"demo-pse-1": "50000"})}
+    for site, (code, currency, purchases) in want.items():
+        d = os.path.join(RUN, "contexts-" + site)
+        names = os.listdir(d)
+        assert not [n for n in names if n.endswith(".tmp")], names
+        for name in names:
+            if not name.endswith(".json"):
+                continue
+            with open(os.path.join(d, name)) as f:
+                c = json.load(f)
+            assert c["site"] == code and c["currency"] == currency, (name, c)
+        for pid, amount in purchases.items():
+            with open(os.path.join(d, pid + ".json")) as f:
+                assert json.load(f)["amount"] == amount, pid
+
+
+def test_oxxo_voucher_linked():
+    v = step("oxxo")
+    assert v["header"] == {"amount": "250.00", "currency": "MXN"}, v
+    assert v["tabs"] == ["Card", "OXXO", "Mercado Pago"], v["tabs"]
+    assert v["api"] == "/api/mlm/process_payment", v["api"]
+    assert v["sent"] == {"payment_method_id": "oxxo",
+                         "transaction_amount": 250,
+                         "payer": {"email": "test_user_123@testuser.com"}}, \
+        v["sent"]
+    assert v["pay"]["status"] == 201, v["pay"]
+    p = v["pay"]["body"]
+    summary_ok(p, "pending", "demo-oxxo-1")
+    assert p["payment_method_id"] == "oxxo", p
+    assert p["status_detail"] == "pending_waiting_payment", p
+    assert p["transaction_amount"] == "250.00", p
+    assert p["ticket"]["url"].startswith("http"), p
+    shown = v["shown"]
+    assert shown["state"] == "pending", shown
+    assert shown["title"] == "OXXO voucher issued", shown
+    assert "OXXO" in shown["text"], shown
+    assert v["voucher"]["visible"], v["voucher"]
+    assert v["voucher"]["href"] == p["ticket"]["url"], v
+    assert v["voucher"]["text"] == "Open the OXXO voucher", v["voucher"]
+    if p["ticket"].get("barcode"):
+        assert p["ticket"]["barcode"] in v["code"], v["code"]
+    assert v["errors"] == [], v["errors"]
+    png("oxxo.png")
+
+
+def test_pse_bank_link_then_paid():
+    v = step("pse")
+    assert v["header"] == {"amount": "50000", "currency": "COP"}, v
+    assert v["tabs"] == ["Card", "PSE", "Mercado Pago"], v["tabs"]
+    assert v["api"] == "/api/mco/process_payment", v["api"]
+    assert v["sent"] == {
+        "payment_method_id": "pse", "transaction_amount": 50000,
+        "payer": {"email": "test_user_123@testuser.com",
+                  "entity_type": "individual",
+                  "identification": {"type": "CC", "number": "1012345678"}},
+        "transaction_details": {"financial_institution": "1051"}}, v["sent"]
+    assert v["pay"]["status"] == 201, v["pay"]
+    p = v["pay"]["body"]
+    summary_ok(p, "pending", "demo-pse-1")
+    assert p["payment_method_id"] == "pse", p
+    assert p["status_detail"] == "pending_waiting_transfer", p
+    assert p["transaction_amount"] == "50000", p
+    assert p["redirect_url"].startswith("http"), p
+    shown = v["shown"]
+    assert shown["state"] == "pending", shown
+    assert shown["title"] == "Continue at your bank", shown
+    assert str(p["id"]) in shown["text"], shown
+    # The link to the bank, which the page does not follow by itself.
+    assert v["bank"]["visible"], v["bank"]
+    assert v["bank"]["href"] == p["redirect_url"], v
+    assert v["page_url"].startswith("http://127.0.0.1:%d/" % PORT), v
+    png("pse-bank.png")
+
+    # The bank: the sandbox marks the payment approved.
+    assert v["control"]["url"] == \
+        "/sandbox/mco/__sandbox/payments/%d/status" % p["id"], v["control"]
+    assert v["control"]["status"] == 200, v["control"]
+    assert v["status_answer"]["status"] == 200, v["status_answer"]
+    summary_ok(v["status_answer"]["body"], "approved", "demo-pse-1")
+    assert v["status_answer"]["body"]["id"] == p["id"], v
+    after = v["after"]
+    assert after["state"] == "approved", after
+    assert after["title"] == "Payment approved", after
+    assert str(p["id"]) in after["text"], after
+    assert v["page_url_after"] == v["page_url"], "the page left for the bank"
+    assert v["errors"] == [], v["errors"]
+    png("pse-approved.png")
+
+    # The bank sends the buyer back to the demo's page, which shows the
+    # payment.
+    cb = v["callback_url"]
+    assert cb and cb.startswith("http://127.0.0.1:%d/?" % PORT), cb
+    assert "site=MCO" in cb and "purchase_id=demo-pse-1" in cb, cb
+    back = v["returned"]
+    assert back["shown"]["state"] == "approved", back
+    assert str(p["id"]) in back["shown"]["text"], back
+    assert back["amount"] == "50000", back
+    assert back["tab"] == "PSE", back
+    assert back["errors"] == [], back["errors"]
+    png("pse-return.png")
+
+
+def test_wallet_redirect_then_paid():
+    v = step("wallet")
+    pref = v["preference"]
+    assert pref["status"] == 200, pref
+    pid = pref["body"]["preference_id"]
+    assert isinstance(pid, str) and pid, pref
+    assert v["sent"] == {"selectedPaymentMethod": "wallet_purchase",
+                         "formData": None}, v["sent"]
+    assert v["pay"]["status"] == 200, v["pay"]
+    assert v["pay"]["body"] == {"action": "redirect",
+                                "preference_id": pid}, v["pay"]
+    shown = v["shown"]
+    assert shown["state"] == "pending", shown
+    assert shown["title"] == "Continue at Mercado Pago", shown
+    assert v["preference_shown"] == pid, v
+    png("wallet-redirect.png")
+
+    # Mercado Pago: the sandbox pays the preference.
+    assert v["control"]["url"] == \
+        "/sandbox/mlb/__sandbox/preferences/%s/pay" % pid, v["control"]
+    assert v["control"]["status"] in (200, 201), v["control"]
+    ans = v["status_answer"]
+    assert ans["status"] == 200, ans
+    summary_ok(ans["body"], "approved", "demo-wallet-1")
+    assert ans["body"]["payment_method_id"] == "account_money", ans
+    assert ans["body"]["transaction_amount"] == "120.00", ans
+    after = v["after"]
+    assert after["state"] == "approved", after
+    assert after["title"] == "Payment approved", after
+    assert str(ans["body"]["id"]) in after["text"], after
+    assert v["errors"] == [], v["errors"]
+    png("wallet-approved.png")

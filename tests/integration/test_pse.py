@@ -168,3 +168,5 @@ def test_pse_pending_is_cancelled_for_a_card():
     rec = s.read(pid)
     assert [p["status"] for p in rec["payments"]] == ["cancelled",
                                                        "approved"]
+    # Cancelled: no bank to send the buyer to any more.
+    assert "redirect_url" not in rec["payments"][0]["summary"]
