@@ -11,12 +11,16 @@ RETURN = "https://shop.example.com/thanks#top"
 SITES = {}
 
 
+CREDITS = ("MLA", "MLB", "MLM")
+
+
 def setup_module():
     SITES["MLB"] = Site("MLB", {"return_url": RETURN,
                                 "notification_url":
                                 "http://127.0.0.1:9/hooks?shop=1",
                                 "statement_descriptor": "MYSHOP"})
-    SITES["MLC"] = Site("MLC")
+    for code in ("MLA", "MLM", "MPE", "MCO", "MLU", "MLC"):
+        SITES[code] = Site(code)
 
 
 def teardown_module():
@@ -267,3 +271,34 @@ def test_refused_preference_is_not_recorded():
     r = create(s, pid)
     assert r.status == 200, r
     assert s.read(pid)["preference_id"] == r.json()["preference_id"]
+
+
+def test_wallet_and_credits_on_every_site():
+    """The wallet everywhere, consumer credits where they exist: the
+    preference carries the amount exactly, and the payment made through
+    it is found and recorded."""
+    for code, s in sorted(SITES.items()):
+        for purpose, method in (("wallet_purchase", "account_money"),
+                                ("onboarding_credits", "consumer_credits")):
+            if method == "consumer_credits" and code not in CREDITS:
+                continue
+            pid = s.context(purpose=purpose, description="Order " + code)
+            r = create(s, pid)
+            assert r.status == 200, (code, r)
+            body = prefs_sent(s)[-1]["body"]
+            assert body["purpose"] == purpose
+            assert body["external_reference"] == pid
+            assert body["items"] == [{"title": "Order " + code,
+                                      "quantity": 1,
+                                      "unit_price": json.loads(
+                                          AMOUNTS[code])}], (code, body)
+            paid = wallet_pay(s, r.json()["preference_id"])
+            assert paid["payment_method_id"] == method, (code, paid)
+            rec = s.read(pid)
+            rec["searched_at"] = "2020-01-01T00:00:00.000Z"
+            s.write_raw(pid, json.dumps(rec))
+            st = s.status(pid)
+            assert st.status == 200, (code, st)
+            assert st.json()["payment_method_id"] == method
+            assert st.json()["status"] == "approved"
+            assert st.json()["transaction_amount"] == AMOUNTS[code]
