@@ -159,7 +159,11 @@ webhook_handle(struct bg_ctx *ctx, struct bg_request *r, struct bg_error *e)
 		return ack(r, "ignored");
 	if (verify(ctx, r, data_id, e) == -1)
 		return -1;
-	type = param(r, "type", NULL);
+	/* Mercado Pago puts the topic in the query; the body says it too. */
+	if ((type = param(r, "type", NULL)) == NULL &&
+	    request_read_json(r, ctx->cfg->max_body_bytes, 0, e) == 0)
+		type = form_str(r->json, "type");
+	bg_error_clear(e);
 	if (type == NULL || strcmp(type, "payment") != 0 || data_id == NULL ||
 	    *data_id == '\0' || strlen(data_id) > 19 ||
 	    data_id[strspn(data_id, "0123456789")] != '\0')

@@ -144,7 +144,12 @@ def test_not_ours_other_topics_and_ipn_are_acknowledged():
     r = S.webhook(99999999999)
     assert r.status == 200 and r.json() == {"status": "ignored"}, r
     pid = S.context()
-    pix(pid)
+    # The topic only in the body: still a payment notification.
+    pay_id = pix(pid)
+    n = gets(pay_id)
+    r = S.webhook(pay_id, query="data.id=%d" % pay_id)
+    assert r.status == 200 and r.json() == {"status": "recorded"}, r
+    assert gets(pay_id) == n + 1
     # Another topic: acknowledged without asking the API.
     unchanged(pid, lambda: S.webhook(
         "123", query="data.id=123&type=merchant_order"), 200)
