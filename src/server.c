@@ -440,6 +440,7 @@ server_run_cgi(struct bg_ctx *ctx)
 	mp = mp_client_new(ctx->cfg, ctx->secrets);
 	io_cgi(&io);
 	server_handle(ctx, mp, &io);
+	io_cgi_drain(&io);
 	mp_client_free(mp);
 	return 0;
 }

@@ -2,10 +2,14 @@
  * transport.c - the FastCGI and CGI implementations of struct bg_io.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "transport.h"
+
+#define DRAIN_MAX	(64ULL << 20)	/* more than this: let it be cut */
+#define DRAIN_WAIT_MS	5000		/* per read, for a stalled client */
 
 static const char *
 fcgi_param(struct bg_io *io, const char *name)
@@ -59,10 +63,11 @@ cgi_read(struct bg_io *io, char *buf, size_t n)
 {
 	ssize_t got;
 
-	(void)io;
 	do
 		got = read(STDIN_FILENO, buf, n);
 	while (got == -1 && errno == EINTR);
+	if (got > 0)
+		io->read_total += (unsigned long long)got;
 	return got;
 }
 
@@ -91,4 +96,33 @@ io_cgi(struct bg_io *io)
 	io->read = cgi_read;
 	io->write = cgi_write;
 	io->fcgi = NULL;
+	io->read_total = 0;
+}
+
+void
+io_cgi_drain(struct bg_io *io)
+{
+	const char *cl = getenv("CONTENT_LENGTH");
+	unsigned long long want, left;
+	struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
+	char buf[16384];
+	long got;
+	char *end;
+
+	if (cl == NULL || *cl == '\0')
+		return;
+	want = strtoull(cl, &end, 10);
+	if (*end != '\0' || want <= io->read_total)
+		return;
+	/* Bounded in size and time: a client that never sends is cut. */
+	left = want - io->read_total;
+	if (left > DRAIN_MAX)
+		return;
+	while (left > 0 && poll(&pfd, 1, DRAIN_WAIT_MS) == 1) {
+		got = cgi_read(io, buf, left < sizeof(buf) ? left :
+		    sizeof(buf));
+		if (got <= 0)
+			break;
+		left -= (unsigned long long)got;
+	}
 }

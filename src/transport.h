@@ -21,9 +21,17 @@ struct bg_io {
 	/* All of buf, or -1. */
 	int	 (*write)(struct bg_io *io, const char *buf, size_t n);
 	FCGX_Request *fcgi;		/* NULL in CGI mode */
+	unsigned long long read_total;	/* body bytes read so far (CGI) */
 };
 
 void	 io_fcgi(struct bg_io *io, FCGX_Request *req);
 void	 io_cgi(struct bg_io *io);
+
+/*
+ * CGI, after the answer: reads and drops what is left of the body.  A
+ * program that exits with unread input on a socket (mod_cgid) makes the
+ * kernel reset it, and the web server then cuts the answer short.
+ */
+void	 io_cgi_drain(struct bg_io *io);
 
 #endif
