@@ -13,6 +13,9 @@ PKGS="autoconf automake libtool pkg-config make gcc libc6-dev
   nginx-light python3 curl util-linux ca-certificates"
 [ "${1:-}" = "--tests" ] && PKGS="$PKGS chromium man-db
   apache2-bin libapache2-mod-fcgid"
+# systemd (systemd-analyze, systemd-socket-activate) and logrotate: the
+# checks of examples/systemd and examples/logrotate.
+[ "${1:-}" = "--tests" ] && PKGS="$PKGS systemd logrotate"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
