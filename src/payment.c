@@ -344,35 +344,52 @@ open_attempt(struct purchase *p, const struct pm *pm, struct bg_error *e)
 	return context_add_attempt(&p->c, key, pm->id, pm->type, now_ms());
 }
 
-/* A 4xx that closes the attempt: 422 with the causes, or 500. */
-static int
-refused(struct purchase *p, struct bg_request *r, json_object *a,
-    const struct mp_reply *rep, struct bg_error *e)
+json_object *
+payment_upstream(const struct mp_reply *rep, json_object *causes)
 {
-	json_object *up = json_object_new_object(), *causes;
-	const char *msg = form_str(rep->json, "message");
+	json_object *up = json_object_new_object();
 
-	causes = mp_causes(rep->json);
 	json_object_object_add(up, "status",
 	    json_object_new_int((int)rep->status));
 	json_object_object_add(up, "causes", causes);
-	json_object_object_add(a, "state", json_object_new_string("refused"));
-	json_object_object_add(a, "refusal", json_object_get(up));
-	purchase_save(p, e);
+	return up;
+}
+
+int
+payment_answer_refusal(struct purchase *p, struct bg_request *r,
+    const struct mp_reply *rep, json_object *up, const char *what,
+    struct bg_error *e)
+{
+	const char *msg = form_str(rep->json, "message");
+
 	if (rep->status == 401 || rep->status == 403) {
 		log_msg(p->log, LOG_ERROR, "Mercado Pago refused the access "
 		    "token (HTTP %ld, causes %s): check access_token_file",
-		    rep->status, json_plain(causes));
-		json_object_put(up);
+		    rep->status, json_plain(form_get(up, "causes")));
 		return bg_fail(e, 500, "misconfigured", NULL, "the payment "
 		    "service is misconfigured; the details are in the "
 		    "server's log");
 	}
 	bg_fail(e, 422, "payment_refused", NULL, "Mercado Pago refused the "
-	    "payment: %s", msg ? msg : "see upstream.causes");
+	    "%s: %s", what, msg ? msg : "see upstream.causes");
 	respond_error_with(r, e, up, NULL);
-	json_object_put(up);
 	return 0;
+}
+
+/* A 4xx that closes the attempt: recorded, then 422 or 500. */
+static int
+refused(struct purchase *p, struct bg_request *r, json_object *a,
+    const struct mp_reply *rep, struct bg_error *e)
+{
+	json_object *up = payment_upstream(rep, mp_causes(rep->json));
+	int rc;
+
+	json_object_object_add(a, "state", json_object_new_string("refused"));
+	json_object_object_add(a, "refusal", json_object_get(up));
+	purchase_save(p, e);
+	rc = payment_answer_refusal(p, r, rep, up, "payment", e);
+	json_object_put(up);
+	return rc;
 }
 
 /* Step 7, second half, and step 8. */
@@ -383,7 +400,7 @@ create(struct purchase *p, struct bg_request *r, const struct pm *pm,
 	struct mp_reply rep;
 	json_object *a;
 	const char *key;
-	char *text;
+	enum post_outcome outcome;
 	int rc = 0;
 
 	if ((a = open_attempt(p, pm, e)) == NULL)
@@ -394,12 +411,9 @@ create(struct purchase *p, struct bg_request *r, const struct pm *pm,
 	if (purchase_save(p, e) == -1)
 		return bg_fail(e, 500, "internal_error", NULL,
 		    "the purchase could not be recorded; nothing was charged");
-	if ((text = strdup(json_plain(body))) == NULL)
-		return bg_fail(e, 500, "internal_error", NULL, "out of memory");
-	purchase_post(p, "/v1/payments", text, key, payment_complete, &rep);
-	free(text);
-	if (rep.status >= 200 && rep.status < 300 &&
-	    !purchase_retryable(&rep, payment_complete)) {
+	outcome = purchase_post(p, "/v1/payments", body, key,
+	    payment_complete, &rep);
+	if (outcome == POST_DONE) {
 		purchase_record(p, a, rep.json);
 		if (purchase_save(p, e) == -1)
 			log_msg(p->log, LOG_ERROR, "purchase %s: payment made "
@@ -407,7 +421,7 @@ create(struct purchase *p, struct bg_request *r, const struct pm *pm,
 			    "search", p->c.id);
 		note_payment(r, a);
 		respond_obj(r, 201, form_get(a, "summary"));
-	} else if (!purchase_retryable(&rep, payment_complete))
+	} else if (outcome == POST_REFUSED)
 		rc = refused(p, r, a, &rep, e);
 	else {
 		purchase_save(p, e);

@@ -23,6 +23,20 @@ int	 payment_status(struct bg_ctx *ctx, struct bg_request *r,
 int	 payment_refuse_closed(struct purchase *p, struct bg_request *r,
 	    int new_attempt, struct bg_error *e);
 
+/* {"status", "causes"}: what a refusal passes on as error.upstream. */
+json_object *payment_upstream(const struct mp_reply *rep,
+	    json_object *causes);
+
+/*
+ * Answers a 4xx from Mercado Pago that closes a create call: 401 or 403
+ * mean a wrong token (500 misconfigured, causes logged, e filled: -1);
+ * any other is 422 payment_refused with up, answered here (0).  what
+ * names the refused thing for the message ("payment").
+ */
+int	 payment_answer_refusal(struct purchase *p, struct bg_request *r,
+	    const struct mp_reply *rep, json_object *up, const char *what,
+	    struct bg_error *e);
+
 /* Copies a payment's id, method and status into the request's log line. */
 void	 note_payment(struct bg_request *r, json_object *payment);
 

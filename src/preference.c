@@ -10,7 +10,6 @@
  * a second tab) gets the same id and reaches Mercado Pago not at all.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "form.h"
@@ -163,9 +162,10 @@ static int
 refused(struct purchase *p, struct bg_request *r, const struct mp_reply *rep,
     struct bg_error *e)
 {
-	json_object *up = json_object_new_object(), *causes, *c;
+	json_object *up, *causes, *c;
 	const char *word = form_str(rep->json, "error");
 	const char *msg = form_str(rep->json, "message");
+	int rc;
 
 	causes = mp_causes(rep->json);
 	if (json_object_array_length(causes) == 0 && word != NULL) {
@@ -176,56 +176,40 @@ refused(struct purchase *p, struct bg_request *r, const struct mp_reply *rep,
 			    json_object_new_string(msg));
 		json_object_array_add(causes, c);
 	}
-	json_object_object_add(up, "status",
-	    json_object_new_int((int)rep->status));
-	json_object_object_add(up, "causes", causes);
-	if (rep->status == 401 || rep->status == 403) {
-		log_msg(p->log, LOG_ERROR, "Mercado Pago refused the access "
-		    "token (HTTP %ld, causes %s): check access_token_file",
+	up = payment_upstream(rep, causes);
+	if (rep->status != 401 && rep->status != 403)
+		log_msg(p->log, LOG_ERROR, "purchase %s: Mercado Pago refused "
+		    "the preference (HTTP %ld, causes %s)", p->c.id,
 		    rep->status, json_plain(causes));
-		json_object_put(up);
-		return bg_fail(e, 500, "misconfigured", NULL, "the payment "
-		    "service is misconfigured; the details are in the "
-		    "server's log");
-	}
-	log_msg(p->log, LOG_ERROR, "purchase %s: Mercado Pago refused the "
-	    "preference (HTTP %ld, causes %s)", p->c.id, rep->status,
-	    json_plain(causes));
-	bg_fail(e, 422, "payment_refused", NULL, "Mercado Pago refused the "
-	    "preference: %s", msg ? msg : "see upstream.causes");
-	respond_error_with(r, e, up, NULL);
+	rc = payment_answer_refusal(p, r, rep, up, "preference", e);
 	json_object_put(up);
-	return 0;
+	return rc;
 }
 
 /* Makes the preference and records its id; answers either way. */
 static int
 create(struct purchase *p, struct bg_request *r, struct bg_error *e)
 {
-	json_object *body = pref_body(p->cfg, &p->c);
+	json_object *body;
+	enum post_outcome outcome;
 	struct mp_reply rep;
-	char key[UUID_LEN + 1], *text;
+	char key[UUID_LEN + 1];
 	int rc = 0;
 
-	if (uuid_v4(key, sizeof(key), e) == -1 ||
-	    (text = strdup(json_plain(body))) == NULL) {
-		json_object_put(body);
-		return e->status ? -1 : bg_fail(e, 500, "internal_error",
-		    NULL, "out of memory");
-	}
+	if (uuid_v4(key, sizeof(key), e) == -1)
+		return -1;
+	body = pref_body(p->cfg, &p->c);
+	outcome = purchase_post(p, "/checkout/preferences", body, key,
+	    pref_complete, &rep);
 	json_object_put(body);
-	purchase_post(p, "/checkout/preferences", text, key, pref_complete,
-	    &rep);
-	free(text);
-	if (rep.status >= 200 && rep.status < 300 &&
-	    !purchase_retryable(&rep, pref_complete)) {
+	if (outcome == POST_DONE) {
 		context_set_preference(&p->c, form_str(rep.json, "id"));
 		if (purchase_save(p, e) == -1)
 			rc = bg_fail(e, 500, "internal_error", NULL, "the "
 			    "preference could not be recorded");
 		else
 			answer(r, p->c.preference_id);
-	} else if (!purchase_retryable(&rep, pref_complete))
+	} else if (outcome == POST_REFUSED)
 		rc = refused(p, r, &rep, e);
 	else
 		rc = rep.status == 0 ? bg_fail(e, 504, "upstream_timeout",

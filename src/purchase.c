@@ -15,6 +15,7 @@
 #include <sys/random.h>
 
 #include "form.h"
+#include "json_strict.h"
 #include "money.h"
 #include "purchase.h"
 #include "summary.h"
@@ -389,9 +390,13 @@ purchase_settle(struct purchase *p, int64_t search_ms, int64_t refresh_ms,
 	return changed ? purchase_save(p, e) : 0;
 }
 
-/* Outcomes of a call that creates (contract section 3). */
-int
-purchase_retryable(const struct mp_reply *rep, int (*complete)(json_object *))
+/*
+ * Outcomes of a call that creates (contract section 3): true when the
+ * answer leaves it open (no answer, 5xx, 429, 409, 423, 424, causes
+ * 2004/2007, or a 2xx that complete() rejects).
+ */
+static int
+retryable(const struct mp_reply *rep, int (*complete)(json_object *))
 {
 	long s = rep->status;
 
@@ -424,25 +429,37 @@ backoff(struct purchase *p, int n, long retry_after_ms)
 	nanosleep(&ts, NULL);
 }
 
-void
-purchase_post(struct purchase *p, const char *path, const char *body,
+enum post_outcome
+purchase_post(struct purchase *p, const char *path, json_object *body,
     const char *key, int (*complete)(json_object *), struct mp_reply *rep)
 {
+	char *text;
 	int n;
 
+	/* A copy: what is sent never changes while the calls go on. */
+	if ((text = strdup(json_plain(body))) == NULL) {
+		memset(rep, 0, sizeof(*rep));
+		snprintf(rep->why, sizeof(rep->why), "out of memory");
+		return POST_UNKNOWN;
+	}
 	for (n = 0;; n++) {
-		mp_call(p->mp, "POST", path, body, key,
+		mp_call(p->mp, "POST", path, text, key,
 		    purchase_call_budget(p), rep);
 		p->upstream_ms += rep->ms;
-		if (!purchase_retryable(rep, complete) || n >= p->cfg->api_retries ||
+		if (!retryable(rep, complete) || n >= p->cfg->api_retries ||
 		    purchase_remaining(p) < MIN_CALL_MS)
-			return;
+			break;
 		log_msg(p->log, LOG_WARN, "purchase %s: POST %s call %d "
 		    "failed (%s%ld); retrying with the same key", p->c.id,
 		    path, n + 1, rep->why, rep->status);
 		backoff(p, n, rep->retry_after_ms);
 		if (purchase_remaining(p) < MIN_CALL_MS)
-			return;
+			break;
 		mp_reply_clear(rep);
 	}
+	free(text);
+	if (retryable(rep, complete))
+		return POST_UNKNOWN;
+	return rep->status >= 200 && rep->status < 300 ? POST_DONE :
+	    POST_REFUSED;
 }

@@ -78,20 +78,22 @@ json_object *purchase_learn(struct purchase *p, json_object *payment,
 /* A payment object we can record: a numeric id and a status. */
 int	 payment_complete(json_object *payment);
 
-/*
- * True when a create call's answer leaves it open: no answer, 5xx, 429,
- * 409, 423, 424, causes 2004/2007, or a 2xx that complete() rejects.
- */
-int	 purchase_retryable(const struct mp_reply *rep,
-	    int (*complete)(json_object *));
+/* How a create call ended, after its retries. */
+enum post_outcome {
+	POST_DONE,	/* a 2xx that complete() accepts */
+	POST_REFUSED,	/* an answer that closes it: a 4xx */
+	POST_UNKNOWN,	/* still retryable: no answer, 5xx, 429, ... */
+};
 
 /*
  * POSTs body to path with the idempotency key, again with back-off and
- * jitter while the answer is retryable, within api_retries and the
- * deadline.  rep holds the last answer (release with mp_reply_clear).
+ * jitter while the answer leaves the call open (no answer, 5xx, 429,
+ * 409, 423, 424, causes 2004/2007, or a 2xx that complete() rejects),
+ * within api_retries and the deadline.  rep holds the last answer
+ * (release with mp_reply_clear).
  */
-void	 purchase_post(struct purchase *p, const char *path,
-	    const char *body, const char *key,
+enum post_outcome purchase_post(struct purchase *p, const char *path,
+	    json_object *body, const char *key,
 	    int (*complete)(json_object *), struct mp_reply *rep);
 
 /* The first attempt whose payment is paid or on its way to be, or NULL. */
