@@ -207,21 +207,7 @@ class SocketActivatedStack(Stack):
 
 def socket_activated_site(config=None):
     """paytest.Site with its Stack started through socket activation."""
-    saved = paytest.Stack
-    paytest.Stack = SocketActivatedStack
-    try:
-        return paytest.Site("MLB", config)
-    finally:
-        paytest.Stack = saved
-
-
-def wait_for(cond, what, timeout=20):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if cond():
-            return
-        time.sleep(0.02)
-    raise AssertionError("timed out waiting for " + what)
+    return paytest.Site("MLB", config, stack_class=SocketActivatedStack)
 
 
 def test_socket_activated_payment_and_clean_stop():
@@ -256,7 +242,8 @@ def test_socket_activated_payment_and_clean_stop():
         # brickgate to begin on the request instead; the API then still
         # takes about 1.5 s.
         begun = "begin method=POST route=/process_payment"
-        wait_for(lambda: site.log().count(begun) == 2, "the second payment")
+        paytest.wait_for(lambda: site.log().count(begun) == 2,
+                         "the second payment", timeout=20)
         site.stack.bg.send(signal.SIGTERM)
         t.join(60)
         assert box["r"].status == 201, box["r"]
@@ -336,7 +323,7 @@ def test_logrotate_makes_brickgate_reopen_its_log():
         def reopened():
             with open(log) as f:
                 return "SIGHUP" in f.read()
-        wait_for(reopened, "the reopen")
+        paytest.wait_for(reopened, "the reopen", timeout=20)
         s.request("GET", "/healthz?after=rotation")
         with open(log + ".1") as f:
             old = f.read()

@@ -18,7 +18,6 @@ import re
 import shutil
 import signal
 import subprocess
-import time
 import unittest
 
 from harness import (BRICKGATE, SPAWN_FCGI, TOKEN, Proc, Stack, base_env,
@@ -270,25 +269,15 @@ class ApacheStack(Stack):
                 "ends:\n%s" % (method, path, e,
                                 self.apache.log_tail(5))) from None
 
-    def wait_ready(self):
-        last = None
-        for _ in range(200):
-            if self.bg is not None and not self.bg.alive():
-                raise AssertionError("brickgate exited with %s: %s" % (
-                    self.bg.p.returncode, self.log_text()))
-            if not self.apache.proc.alive():
-                raise AssertionError("apache2 exited with %s: %s" % (
-                    self.apache.proc.p.returncode, self.apache.log_tail()))
-            try:
-                r = self.request("GET", "/healthz")
-                if r.status == 200:
-                    return
-                last = r
-            except OSError as e:
-                last = e
-            time.sleep(0.05)
-        raise AssertionError("Apache never became ready: %r\n%s" % (
-            last, self.apache.log_tail()))
+    def check_alive(self):
+        Stack.check_alive(self)
+        if not self.apache.proc.alive():
+            raise AssertionError("apache2 exited with %s: %s" % (
+                self.apache.proc.p.returncode, self.apache.log_tail()))
+
+    def not_ready(self, last):
+        return "Apache never became ready: %r\n%s" % (
+            last, self.apache.log_tail())
 
     def log_text(self):
         """brickgate's log: its own file under spawn-fcgi, else Apache's

@@ -190,12 +190,19 @@ class Stack:
         self.spawn_brickgate()
         self.wait_ready()
 
+    def check_alive(self):
+        """Raises when a process the stack needs has exited."""
+        if self.bg is not None and not self.bg.alive():
+            raise AssertionError("brickgate exited with %s: %s" % (
+                self.bg.p.returncode, self.log_text()))
+
+    def not_ready(self, last):
+        return "stack never became ready: %r" % (last,)
+
     def wait_ready(self):
         last = None
         for _ in range(200):
-            if not self.bg.alive():
-                raise AssertionError("brickgate exited with %s: %s" % (
-                    self.bg.p.returncode, self.log_text()))
+            self.check_alive()
             try:
                 r = self.request("GET", "/healthz")
                 if r.status == 200:
@@ -204,7 +211,7 @@ class Stack:
             except OSError as e:
                 last = e
             time.sleep(0.05)
-        raise AssertionError("stack never became ready: %r" % (last,))
+        raise AssertionError(self.not_ready(last))
 
     def request(self, method, path, body=None, headers=None, timeout=60):
         conn = http.client.HTTPConnection("127.0.0.1", self.port,

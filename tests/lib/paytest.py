@@ -39,14 +39,15 @@ WEBHOOK_SECRET = "whsec-7f3a9c1e5b2d4f60a8e9c7b5d3f1a2e4"
 
 class Site:
     def __init__(self, site="MLB", config=None, sandbox_args=(),
-                 webhooks=False):
+                 webhooks=False, stack_class=Stack):
         """webhooks: brickgate verifies with WEBHOOK_SECRET, and the
         sandbox sends its signed notifications to brickgate's /webhooks
-        through nginx."""
+        through nginx.  stack_class: how brickgate is started (a Stack
+        subclass)."""
         self.site = site
         cfg = {"site": site, "api_retries": 2}
         cfg.update(config or {})
-        self.stack = Stack(cfg, name="pay-" + site.lower())
+        self.stack = stack_class(cfg, name="pay-" + site.lower())
         args = list(sandbox_args)
         if webhooks:
             secret = os.path.join(self.stack.root, "webhook-secret")
