@@ -3,14 +3,21 @@
 Each test module starts its own sandbox on a free loopback port, owns its
 PID and stops it in teardown_module.  Only the standard library is used.
 """
+import hashlib
+import hmac
 import http.client
+import http.server
 import json
 import os
+import queue
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
+import urllib.parse
 import uuid
 
 TOKEN = "TEST-1234567890123456-030214-0123456789abcdef0123456789abcdef-111222333"
@@ -187,3 +194,72 @@ def run(module):
             module.teardown_module()
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
+
+
+class WebhookReceiver:
+    """A loopback HTTP server that keeps every notification it gets, and
+    the secret file a sandbox signs them with (--webhook-secret-file)."""
+
+    def __init__(self, secret, wait_s=10):
+        self.secret = secret
+        self.wait_s = wait_s
+        self.got = queue.Queue()
+        got = self.got
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length", "0"))
+                got.put({"path": self.path,
+                         "headers": dict(self.headers.items()),
+                         "body": self.rfile.read(n)})
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                                      Handler)
+        threading.Thread(target=self.server.serve_forever,
+                         daemon=True).start()
+        fd, self.secret_file = tempfile.mkstemp()
+        os.write(fd, (secret + "\n").encode())
+        os.close(fd)
+
+    def url(self, path):
+        return "http://127.0.0.1:%d%s" % (self.server.server_address[1],
+                                          path)
+
+    def drain(self):
+        while not self.got.empty():
+            self.got.get_nowait()
+
+    def next(self):
+        try:
+            return self.got.get(timeout=self.wait_s)
+        except queue.Empty:
+            raise AssertionError("no webhook arrived")
+
+    def verify(self, hook):
+        """Checks the signature the way a receiver must; returns (query,
+        body)."""
+        h = {k.lower(): v for k, v in hook["headers"].items()}
+        q = urllib.parse.parse_qs(urllib.parse.urlsplit(hook["path"]).query)
+        data_id = q["data.id"][0]
+        parts = dict(p.strip().split("=", 1)
+                     for p in h["x-signature"].split(","))
+        manifest = "id:%s;request-id:%s;ts:%s;" % (
+            data_id, h["x-request-id"], parts["ts"])
+        want = hmac.new(self.secret.encode(), manifest.encode(),
+                        hashlib.sha256).hexdigest()
+        assert hmac.compare_digest(want, parts["v1"]), (manifest, parts)
+        assert parts["ts"].isdigit() and len(parts["ts"]) == 10
+        body = json.loads(hook["body"])
+        assert body["data"]["id"] == data_id
+        return q, body
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+        os.unlink(self.secret_file)

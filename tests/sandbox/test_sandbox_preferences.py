@@ -5,15 +5,8 @@ and notified like any payment made through POST /v1/payments.
 
 Run: BRICKGATE_BUILD=<build dir> python3 tests/sandbox/test_sandbox_preferences.py
 """
-import hashlib
-import hmac
-import http.server
-import json
 import os
-import queue
 import sys
-import tempfile
-import threading
 import time
 import urllib.parse
 import uuid
@@ -31,46 +24,22 @@ CURRENCY = {"MLB": "BRL", "MLA": "ARS", "MLM": "MXN", "MPE": "PEN",
 SB = None           # MLB, with webhooks to RECEIVER
 OTHER = {}          # one sandbox per other site
 RECEIVER = None
-GOT = queue.Queue()
-SECRET_FILE = None
-
-
-class Receiver(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        n = int(self.headers.get("Content-Length", "0"))
-        GOT.put({"path": self.path, "headers": dict(self.headers.items()),
-                 "body": self.rfile.read(n)})
-        self.send_response(200)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
 
 
 def setup_module():
-    global SB, RECEIVER, SECRET_FILE
-    RECEIVER = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=RECEIVER.serve_forever, daemon=True).start()
-    fd, SECRET_FILE = tempfile.mkstemp()
-    os.write(fd, (SECRET + "\n").encode())
-    os.close(fd)
-    SB = sbharness.Sandbox("MLB", ["--webhook-url", receiver_url("/panel"),
-                                   "--webhook-secret-file", SECRET_FILE])
+    global SB, RECEIVER
+    RECEIVER = sbharness.WebhookReceiver(SECRET, WAIT_S)
+    SB = sbharness.Sandbox("MLB", ["--webhook-url", RECEIVER.url("/panel"),
+                                   "--webhook-secret-file",
+                                   RECEIVER.secret_file])
     for s in SITES:
         OTHER[s] = sbharness.Sandbox(s)
 
 
 def teardown_module():
     rcs = [SB.stop()] + [OTHER[s].stop() for s in SITES]
-    RECEIVER.shutdown()
-    RECEIVER.server_close()
-    os.unlink(SECRET_FILE)
+    RECEIVER.stop()
     assert rcs == [0] * len(rcs), rcs
-
-
-def receiver_url(path):
-    return "http://127.0.0.1:%d%s" % (RECEIVER.server_address[1], path)
 
 
 def new_ref():
@@ -107,18 +76,6 @@ def search(ref, extra=""):
                            + ref + extra)
     assert st == 200, js
     return js
-
-
-def drain():
-    while not GOT.empty():
-        GOT.get_nowait()
-
-
-def next_hook():
-    try:
-        return GOT.get(timeout=WAIT_S)
-    except queue.Empty:
-        raise AssertionError("no webhook arrived")
 
 
 def test_wallet_by_default_looks_like_a_checkout_payment():
@@ -351,34 +308,21 @@ def test_not_logged_as_an_api_request():
         ["/checkout/preferences/" + pref["id"]]
 
 
-def verify(hook):
-    """The signature as a receiver checks it; returns (query, body)."""
-    h = {k.lower(): v for k, v in hook["headers"].items()}
-    q = urllib.parse.parse_qs(urllib.parse.urlsplit(hook["path"]).query)
-    parts = dict(p.strip().split("=", 1) for p in h["x-signature"].split(","))
-    manifest = "id:%s;request-id:%s;ts:%s;" % (q["data.id"][0],
-                                               h["x-request-id"], parts["ts"])
-    want = hmac.new(SECRET.encode(), manifest.encode(),
-                    hashlib.sha256).hexdigest()
-    assert hmac.compare_digest(want, parts["v1"]), (manifest, parts)
-    return q, json.loads(hook["body"])
-
-
 def test_webhooks_go_out_like_for_other_payments():
-    drain()
+    RECEIVER.drain()
     st, _, card = SB.pay(SB.card_body("APRO"))
     assert st == 201
-    _, card_hook = verify(next_hook())
-    drain()
-    url = receiver_url("/per-preference")
+    _, card_hook = RECEIVER.verify(RECEIVER.next())
+    RECEIVER.drain()
+    url = RECEIVER.url("/per-preference")
     pref = preference(notification_url=url)
     js = paid(pref)
     assert js["notification_url"] == url
-    hooks = [next_hook(), next_hook()]
+    hooks = [RECEIVER.next(), RECEIVER.next()]
     paths = sorted(urllib.parse.urlsplit(h["path"]).path for h in hooks)
     assert paths == ["/panel", "/per-preference"], paths
     for h in hooks:
-        q, body = verify(h)
+        q, body = RECEIVER.verify(h)
         assert q["type"] == ["payment"]
         assert q["data.id"] == [str(js["id"])]
         assert body["action"] == "payment.created"
@@ -388,7 +332,7 @@ def test_webhooks_go_out_like_for_other_payments():
                        {"status": "refunded"})
     assert st == 200, moved
     for _ in range(2):
-        _, body = verify(next_hook())
+        _, body = RECEIVER.verify(RECEIVER.next())
         assert body["action"] == "payment.updated"
     # A delivery is listed once its answer is read: wait for all four.
     deadline = time.monotonic() + WAIT_S
