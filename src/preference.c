@@ -147,16 +147,6 @@ pref_complete(json_object *pref)
 	return id != NULL && *id != '\0' && strlen(id) <= 128;
 }
 
-static void
-answer(struct bg_request *r, const char *id)
-{
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "preference_id", json_object_new_string(id));
-	respond_obj(r, 200, o);
-	json_object_put(o);
-}
-
 /* Mercado Pago's refusal: its causes, or its error word when it has none. */
 static int
 refused(struct purchase *p, struct bg_request *r, const struct mp_reply *rep,
@@ -208,7 +198,8 @@ create(struct purchase *p, struct bg_request *r, struct bg_error *e)
 			rc = bg_fail(e, 500, "internal_error", NULL, "the "
 			    "preference could not be recorded");
 		else
-			answer(r, p->c.preference_id);
+			respond_string(r, 200, "preference_id",
+			    p->c.preference_id);
 	} else if (outcome == POST_REFUSED)
 		rc = refused(p, r, &rep, e);
 	else
@@ -242,7 +233,8 @@ preference_create(struct bg_ctx *ctx, struct bg_request *r,
 		if (rc == 1)
 			rc = 0;
 		else if (rc == 0 && p.c.preference_id != NULL)
-			answer(r, p.c.preference_id);
+			respond_string(r, 200, "preference_id",
+			    p.c.preference_id);
 		else if (rc == 0)
 			rc = create(&p, r, e);
 	}

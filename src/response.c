@@ -44,6 +44,19 @@ respond_obj(struct bg_request *r, int status, json_object *o)
 }
 
 int
+respond_string(struct bg_request *r, int status, const char *key,
+    const char *value)
+{
+	json_object *o = json_object_new_object();
+	int rc;
+
+	json_object_object_add(o, key, json_object_new_string(value));
+	rc = respond_obj(r, status, o);
+	json_object_put(o);
+	return rc;
+}
+
+int
 respond_error(struct bg_request *r, const struct bg_error *e,
     const char *extra)
 {

@@ -17,6 +17,9 @@
 int	 respond(struct bg_request *r, int status, const char *body,
 	    const char *extra);
 int	 respond_obj(struct bg_request *r, int status, json_object *o);
+/* A body of one string member: {"key": "value"}. */
+int	 respond_string(struct bg_request *r, int status, const char *key,
+	    const char *value);
 int	 respond_error(struct bg_request *r, const struct bg_error *e,
 	    const char *extra);
 

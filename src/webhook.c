@@ -29,11 +29,7 @@
 static int
 ack(struct bg_request *r, const char *what)
 {
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "status", json_object_new_string(what));
-	respond_obj(r, 200, o);
-	json_object_put(o);
+	respond_string(r, 200, "status", what);
 	return 0;
 }
 
