@@ -78,7 +78,7 @@ check_string(json_object *v, const struct field_rule *r, struct bg_error *e)
 			    "%s has characters other than letters, digits, "
 			    "'-' and '_'", r->path);
 		break;
-	case F_DIGITS:
+	case F_DIGITS: case F_DIGIT_TEXT:
 		if (!all_of(s, "0123456789"))
 			return bg_fail(e, 400, "invalid_field", r->path,
 			    "%s must be digits", r->path);
@@ -122,12 +122,13 @@ check_one(json_object *v, const struct field_rule *r, struct bg_error *e)
 	static const char *const names[] = {
 		[F_STRING] = "a string", [F_TOKEN] = "a string",
 		[F_UINT] = "an integer", [F_DIGITS] = "a string of digits",
+		[F_DIGIT_TEXT] = "a string of digits",
 		[F_EMAIL] = "a string", [F_OBJECT] = "an object",
 		[F_NUMBER] = "a number",
 	};
 
 	switch (r->type) {
-	case F_STRING: case F_TOKEN: case F_EMAIL:
+	case F_STRING: case F_TOKEN: case F_EMAIL: case F_DIGIT_TEXT:
 		if (t == json_type_string)
 			return check_string(v, r, e);
 		break;

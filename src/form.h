@@ -22,6 +22,7 @@ enum field_type {
 	F_TOKEN,	/* [A-Za-z0-9_-]{1,max}: card tokens, ids */
 	F_UINT,		/* JSON integer 1..max */
 	F_DIGITS,	/* digits, as a JSON string or integer (issuer_id) */
+	F_DIGIT_TEXT,	/* digits, as a JSON string only (a bank id, phone) */
 	F_EMAIL,	/* one @, printable, no spaces, at most max bytes */
 	F_OBJECT,
 	F_NUMBER,	/* a JSON number; its value is checked elsewhere */

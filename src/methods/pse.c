@@ -38,11 +38,11 @@ static const struct field_rule pse_fields[] = {
 	{ "payer.address.city",		F_STRING, F_OPTIONAL, 64, NULL },
 	{ "payer.address.federal_unit",	F_STRING, F_OPTIONAL, 64, NULL },
 	{ "payer.phone",		F_OBJECT, F_OPTIONAL, 0, NULL },
-	{ "payer.phone.area_code",	F_DIGITS, F_OPTIONAL, 4, NULL },
-	{ "payer.phone.number",		F_DIGITS, F_OPTIONAL, 15, NULL },
+	{ "payer.phone.area_code",	F_DIGIT_TEXT, F_OPTIONAL, 4, NULL },
+	{ "payer.phone.number",		F_DIGIT_TEXT, F_OPTIONAL, 15, NULL },
 	{ "transaction_details",	F_OBJECT, F_REQUIRED, 0, NULL },
-	{ "transaction_details.financial_institution", F_DIGITS, F_REQUIRED,
-	    8, NULL },
+	{ "transaction_details.financial_institution", F_DIGIT_TEXT,
+	    F_REQUIRED, 8, NULL },
 	{ NULL, 0, 0, 0, NULL },
 };
 
@@ -62,25 +62,13 @@ valid_ip(const char *s)
 	    inet_pton(AF_INET6, s, buf) == 1);
 }
 
-/* The form table takes digits as numbers too; Mercado Pago wants text. */
-static const char *const text_digits[] = {
-	"transaction_details.financial_institution", "payer.phone.area_code",
-	"payer.phone.number",
-};
-
 static int
 pse_validate(const struct method_call *mc, struct bg_error *e)
 {
-	size_t i;
 	int legal = strcmp(form_str(mc->form, "payer.entity_type"),
 	    "association") == 0;
 	const char *type = form_str(mc->form, "payer.identification.type");
 
-	for (i = 0; i < sizeof(text_digits) / sizeof(text_digits[0]); i++)
-		if (form_get(mc->form, text_digits[i]) != NULL &&
-		    form_str(mc->form, text_digits[i]) == NULL)
-			return bg_fail(e, 400, "invalid_field", text_digits[i],
-			    "%s must be a string of digits", text_digits[i]);
 	if (mc->cfg->callback_url == NULL)
 		return bg_fail(e, 400, "unsupported_payment_method",
 		    "payment_method_id", "PSE is not available: the shop has "
