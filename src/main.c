@@ -215,8 +215,10 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	load_config(argc, argv, &o, &cfg, &probs);
 	/* Looked up once: taking systemd's socket clears LISTEN_FDS. */
-	if (o.listen == NULL && !o.check)
-		inherited = server_inherited_socket();
+	if (o.listen == NULL && !o.check &&
+	    (inherited = server_inherited_socket(why, sizeof(why))) == -1 &&
+	    why[0] != '\0')
+		problems_add(&probs, "%s", why);
 	cgi = o.listen == NULL && !o.check && inherited == -1 &&
 	    getenv("GATEWAY_INTERFACE") != NULL;
 	if (o.cmd != 0 && strcmp(argv[o.cmd], "context") == 0) {

@@ -76,13 +76,31 @@ is_listening_socket(int fd)
 	return on != 0;
 }
 
+/*
+ * fd 3 from systemd when LISTEN_PID names us, else standard input when it
+ * is a listening socket, else -1.  A socket unit that hands over anything
+ * but one listening socket is a mistake to report, not to guess around:
+ * serving stdin instead would leave the unit's socket unanswered.
+ */
 int
-server_inherited_socket(void)
+server_inherited_socket(char *why, size_t whysz)
 {
 	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
 
-	if (pid != NULL && fds != NULL && strtol(pid, NULL, 10) == getpid() &&
-	    strcmp(fds, "1") == 0 && is_listening_socket(3)) {
+	why[0] = '\0';
+	if (pid != NULL && fds != NULL && strtol(pid, NULL, 10) == getpid()) {
+		if (strcmp(fds, "1") != 0) {
+			snprintf(why, whysz, "systemd passed LISTEN_FDS=%.20s; "
+			    "brickgate serves exactly one socket (one "
+			    "ListenStream= in its .socket unit)", fds);
+			return -1;
+		}
+		if (!is_listening_socket(3)) {
+			snprintf(why, whysz, "systemd passed LISTEN_FDS=1 but "
+			    "fd 3 is not a listening socket (Accept=no in "
+			    "the .socket unit)");
+			return -1;
+		}
 		/* Children must not mistake the socket for their own. */
 		unsetenv("LISTEN_PID");
 		unsetenv("LISTEN_FDS");

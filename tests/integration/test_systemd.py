@@ -17,8 +17,8 @@ import time
 import unittest
 
 import paytest
-from harness import BRICKGATE, SRCDIR, TOKEN, Proc, Stack, run_brickgate, \
-    tmpdir
+from harness import BRICKGATE, SRCDIR, TOKEN, Proc, Stack, base_env, \
+    run_brickgate, tmpdir, write_secret
 
 EXAMPLES = os.path.join(SRCDIR, "examples")
 UNITS = ("brickgate.socket", "brickgate.service",
@@ -259,6 +259,52 @@ def test_socket_activated_payment_and_clean_stop():
         assert TOKEN not in log
     finally:
         site.stop()
+
+
+def run_as_activated(fd3, listen_fds, listen_pid="$$"):
+    """brickgate exec'd by a shell that sets LISTEN_PID to its own PID
+    (exec keeps it) with LISTEN_FDS and fd 3 as given: the two mistakes a
+    socket unit can make.  Returns (exit status, stderr)."""
+    d = tmpdir("bg-listenfds-")
+    try:
+        os.mkdir(os.path.join(d, "ctx"))
+        write_secret(os.path.join(d, "token"), TOKEN)
+        env = base_env()
+        env.update({"BRICKGATE_ACCESS_TOKEN_FILE": os.path.join(d, "token"),
+                    "BRICKGATE_CONTEXT_DIR": os.path.join(d, "ctx")})
+        script = '%s LISTEN_PID=%s LISTEN_FDS=%s exec "$0"' % (
+            fd3, listen_pid, listen_fds)
+        p = subprocess.run(["/bin/sh", "-c", script, BRICKGATE], env=env,
+                           capture_output=True, text=True, timeout=30,
+                           stdin=subprocess.DEVNULL)
+        return p.returncode, p.stderr
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def test_two_sockets_from_systemd_are_refused():
+    """A .socket unit with two ListenStream= lines: exit 78 saying so,
+    rather than serving standard input and leaving the unit's socket
+    unanswered."""
+    rc, err = run_as_activated("exec 3</dev/null 4</dev/null;", "2")
+    assert rc == 78, (rc, err)
+    assert "LISTEN_FDS=2" in err and "exactly one socket" in err, err
+
+
+def test_fd3_that_is_not_a_listening_socket_is_refused():
+    """Accept=yes hands over a connected socket, not a listening one."""
+    rc, err = run_as_activated("exec 3</dev/null;", "1")
+    assert rc == 78, (rc, err)
+    assert "fd 3 is not a listening socket" in err, err
+
+
+def test_listen_pid_of_another_process_is_ignored():
+    """LISTEN_* meant for a parent (LISTEN_PID not ours) is not an error:
+    without a socket brickgate says what it needs (exit 64)."""
+    rc, err = run_as_activated("exec 3</dev/null;", "2", listen_pid="1")
+    assert rc == 64, (rc, err)
+    assert "LISTEN_FDS" not in err, err
+    assert "no FastCGI socket" in err, err
 
 
 # -- logrotate -------------------------------------------------------------
