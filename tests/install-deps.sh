@@ -16,6 +16,8 @@ PKGS="autoconf automake libtool pkg-config make gcc libc6-dev
 # systemd (systemd-analyze, systemd-socket-activate) and logrotate: the
 # checks of examples/systemd and examples/logrotate.
 [ "${1:-}" = "--tests" ] && PKGS="$PKGS systemd logrotate"
+# php-cli: the PHP storefront example (examples/storefront) is run.
+[ "${1:-}" = "--tests" ] && PKGS="$PKGS php-cli"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
