@@ -245,8 +245,11 @@ main(int argc, char **argv)
 	}
 	if (o.check) {
 		print_problems(&probs);
-		if (probs.n == 0)
+		if (probs.n == 0) {
 			config_print(&cfg, stdout);
+			/* On a shared host: which libcurl the program found. */
+			printf("libraries: %s\n", curl_version());
+		}
 		rc = probs.n ? EX_CONFIG : 0;
 		goto out;
 	}

@@ -148,7 +148,14 @@ set_options(struct mp_client *c, const char *method, const char *url,
 	CURL *k = c->curl;
 
 	curl_easy_setopt(k, CURLOPT_URL, url);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	/*
+	 * A second guard only: config_finish already limits api_base to http
+	 * and https, and redirects are not followed.  A libcurl older than
+	 * 7.85 at run time (a shared host's) refuses the option, harmlessly.
+	 */
 	curl_easy_setopt(k, CURLOPT_PROTOCOLS_STR, "http,https");
+#endif
 	curl_easy_setopt(k, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(k, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(k, CURLOPT_CONNECTTIMEOUT_MS,

@@ -296,6 +296,7 @@ settle_search(struct purchase *p, json_object *open)
 	    &rep) == -1 || rep.status != 200 || !json_object_is_type(results =
 	    form_get(rep.json, "results"), json_type_array)) {
 		p->upstream_ms += rep.ms;
+		p->unanswered++;
 		log_msg(p->log, LOG_WARN, "purchase %s: search failed (%s%ld);"
 		    " records kept as they are", p->c.id, rep.why, rep.status);
 		mp_reply_clear(&rep);
@@ -328,10 +329,12 @@ settle_refresh(struct purchase *p, json_object *a)
 	    &rep) == 0 && rep.status == 200 && payment_complete(rep.json)) {
 		purchase_record(p, a, rep.json);
 		changed = 1;
-	} else
+	} else {
+		p->unanswered++;
 		log_msg(p->log, LOG_WARN, "purchase %s: refresh of payment "
 		    "%s failed (%s%ld)", p->c.id, path + 13, rep.why,
 		    rep.status);
+	}
 	p->upstream_ms += rep.ms;
 	mp_reply_clear(&rep);
 	return changed;

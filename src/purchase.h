@@ -31,6 +31,8 @@ struct purchase {
 	struct bg_context	 c;
 	int			 loaded;
 	long			 upstream_ms;
+	/* Settling calls that got no usable answer (reconcile counts them). */
+	int			 unanswered;
 };
 
 void	 purchase_init(struct purchase *p, const struct bg_config *cfg,

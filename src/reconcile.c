@@ -119,6 +119,11 @@ one(struct run *run, const char *id)
 			run->failed++;
 			fprintf(stderr, "brickgate reconcile: %s: %s\n", id,
 			    e.message);
+		} else if (p.unanswered > 0) {
+			/* Left as it was: the next run tries again. */
+			run->failed++;
+			fprintf(stderr, "brickgate reconcile: %s: Mercado Pago "
+			    "did not answer (see the log); left as it is\n", id);
 		}
 		state_of(&p, after, sizeof(after));
 		if (strcmp(before, after) != 0) {

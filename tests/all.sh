@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what is needed, builds brickgate twice (with
-# -Werror, and with AddressSanitizer + UndefinedBehaviorSanitizer), runs the
+# -Werror, and with AddressSanitizer + UndefinedBehaviorSanitizer; plus the
+# shared-hosting binary with libfcgi and json-c linked in), runs the
 # unit and integration suites against each build (and the demo in headless
 # Chromium against the first), and ends with "N passed, N failed" alone on
 # its last line (", N skipped" follows when a test was skipped).  Exits
@@ -40,6 +41,17 @@ count() {   # adds a counts file to the totals
 
 export BG_TEST_TMP=$OUT/tmp
 rm -rf "$BG_TEST_TMP" && mkdir -p "$BG_TEST_TMP" && chmod 755 "$BG_TEST_TMP"
+
+# 0. The shared-hosting build (libfcgi and json-c linked in, configure
+# --enable-static-deps): test_shared_hosting.py uploads its binary.
+mkdir -p "$OUT/build-static"
+if ( cd "$OUT/build-static" && "$SRC/configure" -q --enable-werror \
+    --enable-static-deps && make -j"$(nproc)" brickgate ) \
+    >"$OUT/build-static.build.log" 2>&1; then
+  export BRICKGATE_STATIC=$OUT/build-static/brickgate
+else
+  fail_build "$OUT/build-static"; failed=$((failed + 1))
+fi
 
 # 1. The normal build, warnings as errors: every suite.
 if build "$OUT/build" --enable-werror; then

@@ -12,49 +12,11 @@ Each Apache is stopped with SIGTERM and must exit by itself, without any
 process being forced out."""
 import os
 
-from apache import ApacheSite, example, timeout_seconds
+from apache import ApacheSite, example, pay_through, timeout_seconds
 from harness import BRICKGATE, expect_error
-from paytest import refused
 
 # brickgate's default request_deadline_ms, in seconds.
 DEADLINE_S = 25
-
-
-def pay_through(site):
-    # An approved card.
-    pid = site.context()
-    r = site.pay(pid, site.card_form())
-    assert r.status == 201, (r, site.log())
-    paid = r.json()
-    assert paid["status"] == "approved" and paid["purchase_id"] == pid, paid
-    assert r.header("Content-Type") == "application/json; charset=utf-8"
-    sent = site.api_requests()
-    assert len(sent) == 1 and sent[0]["body"]["external_reference"] == pid
-
-    # A tampered amount: refused, and nothing at all sent upstream (the
-    # form's card token is made first: that is the browser's call).
-    other = site.context()
-    form = site.card_form(amount="1.50")
-    before = site.sb.ctl("GET", "requests")[1]["requests"]
-    refused(site, other, form, 400, "amount_mismatch", "transaction_amount")
-    assert site.sb.ctl("GET", "requests")[1]["requests"] == before
-
-    # /payment_status answers with the payment.
-    r = site.status(pid)
-    assert r.status == 200, r
-    assert r.json() == paid, (r.json(), paid)
-    r = site.status(other)
-    expect_error(r, 404, "no_payment")
-
-    # A webhook signed the way Mercado Pago signs them is recorded.
-    r = site.webhook(paid["id"])
-    assert r.status == 200, (r, site.log())
-    assert r.json() == {"status": "recorded"}, r
-    assert site.read(pid)["payment"]["status"] == "approved"
-    # A forged one is not.
-    r = site.webhook(paid["id"], secret="not-the-secret")
-    assert r.status == 401, r
-    return pid
 
 
 def test_examples_time_out_after_brickgate():

@@ -1,6 +1,7 @@
 """Configuration (contract section 2): precedence, every check, exit 78
 with one line per problem, and the token never printed."""
 import os
+import re
 import shutil
 import subprocess
 
@@ -57,6 +58,8 @@ def test_good_config_exits_0_and_hides_the_token():
     rc, out, err = check()
     assert rc == 0, err
     assert "site: MLB (BRL, 2 decimals)" in out, out
+    # The libcurl the program found at run time (a shared host's).
+    assert re.search(r"(?m)^libraries: libcurl/\d+\.\d+", out), out
     assert TOKEN not in out + err
     rc, out, err = check(access_token_file=None, access_token=TOKEN)
     assert rc == 0, err

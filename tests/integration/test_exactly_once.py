@@ -5,6 +5,7 @@ Payments are counted on the sandbox's side, by external_reference and by
 idempotency key."""
 import json
 import os
+import re
 import signal
 import threading
 
@@ -255,6 +256,31 @@ def test_reconcile_settles_what_was_left():
         assert not s.api_requests("PUT", "/v1/payments")
     finally:
         s.stop()
+
+
+def test_reconcile_fails_while_mercado_pago_does_not_answer():
+    """A run that could not ask Mercado Pago exits 1 naming the purchase
+    (a timer or cron then shows the failure), changes nothing, and the
+    next run settles it."""
+    pid = S.context()
+    pay_id = pix(S, pid)
+    S.set_status(pay_id, "approved")
+    before = S.read(pid)
+    S.fault(mode="status", http_status=503, count=1000,
+            match="GET /v1/payments*")
+    try:
+        rc, out, err = reconcile(S, "--older-than=0")
+    finally:
+        S.sb.ctl("DELETE", "faults")
+    assert rc == 1, (rc, out, err)
+    assert "%s: Mercado Pago did not answer" % pid in err, err
+    assert re.search(r" [1-9]\d* failed", err), err
+    assert pid not in out, out
+    assert S.read(pid) == before
+    rc, out, err = reconcile(S, "--older-than=0")
+    assert rc == 0, err
+    assert "%s created approved %d" % (pid, pay_id) in out, out
+    assert S.read(pid)["payment"]["status"] == "approved"
 
 
 def test_reconcile_skips_busy_purchases_and_checks_its_arguments():

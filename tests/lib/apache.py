@@ -21,9 +21,9 @@ import subprocess
 import unittest
 
 from harness import (BRICKGATE, SPAWN_FCGI, TOKEN, Proc, Stack, base_env,
-                     free_port, tmpdir, write_secret)
+                     expect_error, free_port, tmpdir, write_secret)
 import paytest
-from paytest import WEBHOOK_SECRET
+from paytest import WEBHOOK_SECRET, refused
 
 SRCDIR = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -311,12 +311,17 @@ class ApacheSite(paytest.Site):
       "proxy-fcgi"  examples/apache-proxy-fcgi.conf, brickgate under
                     spawn-fcgi;
       "fcgid"       examples/apache-fcgid.conf, Apache starts brickgate;
-      "cgi"         examples/htaccess, brickgate.cgi under mod_cgid.
+      "cgi"         examples/htaccess, brickgate.cgi under mod_cgid;
+      "shared-hosting"  examples/shared-hosting/: the same with its
+                    .htaccess naming a brickgate.conf outside the web root.
+    binary: the brickgate to run (the --enable-static-deps one for
+    shared hosting).
     brickgate verifies webhooks with paytest.WEBHOOK_SECRET."""
 
-    def __init__(self, recipe, site="MLB"):
+    def __init__(self, recipe, site="MLB", binary=BRICKGATE):
         need_apache()
         self.site = site
+        self.binary = binary
         self.n = 0
         self.user = run_user()
         root = tmpdir("bg-apache-%s-" % recipe)
@@ -372,7 +377,7 @@ class ApacheSite(paytest.Site):
             argv += ["-U", "nobody", "-G", "nogroup",
                      "-u", "nobody", "-g", "nogroup"]
         env = self.stack.apache.env
-        self.stack.bg = Proc(argv + ["--", BRICKGATE, "--config", conf],
+        self.stack.bg = Proc(argv + ["--", self.binary, "--config", conf],
                              env=env,
                              log=os.path.join(root, "brickgate.log"))
         self.stack.apache.start()
@@ -383,7 +388,7 @@ class ApacheSite(paytest.Site):
         name = "apache-fcgid.conf"
         conf = self.write_config(root, {})
         self.example = example(name, {})
-        text = example(name, {"/usr/local/bin/brickgate": BRICKGATE,
+        text = example(name, {"/usr/local/bin/brickgate": self.binary,
                               "/etc/brickgate/brickgate.conf": conf})
         # Debian's own fcgid.conf and compiled-in paths, made private.
         extra = ["FcgidIPCDir %s/run/fcgid" % root,
@@ -399,18 +404,66 @@ class ApacheSite(paytest.Site):
     # -- recipe 3: shared-hosting CGI through .htaccess ----------------------
 
     def _start_cgi(self, root):
-        name = "htaccess"
-        folder = os.path.join(root, "htdocs", "cgi-bin")
-        self.example = example(name, {})
-        text = example(name, {
+        self._start_htaccess(root, "htaccess", {
             "APP_USR-REPLACE-WITH-YOUR-ACCESS-TOKEN": TOKEN,
             "/home/shop/brickgate/contexts": self.ctx_dir,
             "/home/shop/brickgate/webhook-secret": self.secret})
+
+    def _start_shared_hosting(self, root):
+        """examples/shared-hosting/: its .htaccess names its brickgate.conf,
+        whose paths become the test's (the token file, the secret, the
+        context dir, brickgate's log)."""
+        home = os.path.join(root, "home")
+        os.mkdir(home)
+        give(home, self.user)
+        token = os.path.join(home, "access_token")
+        write_secret(token, TOKEN)
+        give(token, self.user)
+        self.home_paths = {
+            "/home/shop/brickgate/access_token": token,
+            "/home/shop/brickgate/contexts": self.ctx_dir,
+            "/home/shop/brickgate/webhook-secret": self.secret,
+            # Where ApacheStack.log_text looks.
+            "/home/shop/brickgate/brickgate.log":
+                os.path.join(root, "brickgate.log"),
+            "/home/shop/brickgate/brickgate.conf":
+                os.path.join(home, "brickgate.conf"),
+            "/home/shop/brickgate/reconcile.log":
+                os.path.join(home, "reconcile.log"),
+            "/home/shop/public_html/cgi-bin": os.path.join(
+                root, "htdocs", "cgi-bin")}
+        for made in ("brickgate.log", "reconcile.log"):
+            path = self.home_paths["/home/shop/brickgate/" + made]
+            open(path, "w").close()
+            os.chmod(path, 0o600)
+            give(path, self.user)
+        conf = self.home_paths["/home/shop/brickgate/brickgate.conf"]
+        with open(conf, "w") as f:
+            f.write(self.home_text("shared-hosting/brickgate.conf"))
+        os.chmod(conf, 0o600)
+        give(conf, self.user)
+        self._start_htaccess(root, "shared-hosting/htaccess", {
+            "/home/shop/brickgate/brickgate.conf": conf})
+
+    def home_text(self, name):
+        """A shared-hosting example with every /home/shop path that
+        occurs in it replaced by the test's."""
+        with open(os.path.join(EXAMPLES, name)) as f:
+            text = f.read()
+        for old, new in self.home_paths.items():
+            text = text.replace(old, new)
+        assert "/home/shop" not in text, text
+        return text
+
+    def _start_htaccess(self, root, name, replace):
+        folder = os.path.join(root, "htdocs", "cgi-bin")
+        self.example = example(name, {})
+        text = example(name, replace)
         # The host's side of it: examples/apache-cgi.conf.
         server = example("apache-cgi.conf",
                          {"/var/www/html/cgi-bin": folder})
         os.makedirs(folder)
-        shutil.copy(BRICKGATE, os.path.join(folder, "brickgate.cgi"))
+        shutil.copy(self.binary, os.path.join(folder, "brickgate.cgi"))
         os.chmod(os.path.join(folder, "brickgate.cgi"), 0o755)
         with open(os.path.join(folder, ".htaccess"), "w") as f:
             f.write(text)
@@ -427,7 +480,7 @@ class ApacheSite(paytest.Site):
         extra.append("</Directory>")
         self.stack.prefix = "/cgi-bin/brickgate.cgi"
         self.stack.apache = Apache(
-            root, "apache-cgi.conf and htaccess", server,
+            root, "apache-cgi.conf and " + name, server,
             ["alias", "mime", "env", "cgid"], extra="\n".join(extra),
             user=self.user)
         self.stack.apache.start()
@@ -458,3 +511,43 @@ class ApacheSite(paytest.Site):
             assert src == 0, "sandbox exit %r" % src
         finally:
             self.stack.cleanup()
+
+
+def pay_through(site):
+    """What every recipe must show: an approved card, a tampered amount
+    refused with nothing sent upstream, /payment_status, a signed webhook
+    recorded and a forged one refused.  Returns the paid purchase's id."""
+    # An approved card.
+    pid = site.context()
+    r = site.pay(pid, site.card_form())
+    assert r.status == 201, (r, site.log())
+    paid = r.json()
+    assert paid["status"] == "approved" and paid["purchase_id"] == pid, paid
+    assert r.header("Content-Type") == "application/json; charset=utf-8"
+    sent = site.api_requests()
+    assert len(sent) == 1 and sent[0]["body"]["external_reference"] == pid
+
+    # A tampered amount: refused, and nothing at all sent upstream (the
+    # form's card token is made first: that is the browser's call).
+    other = site.context()
+    form = site.card_form(amount="1.50")
+    before = site.sb.ctl("GET", "requests")[1]["requests"]
+    refused(site, other, form, 400, "amount_mismatch", "transaction_amount")
+    assert site.sb.ctl("GET", "requests")[1]["requests"] == before
+
+    # /payment_status answers with the payment.
+    r = site.status(pid)
+    assert r.status == 200, r
+    assert r.json() == paid, (r.json(), paid)
+    r = site.status(other)
+    expect_error(r, 404, "no_payment")
+
+    # A webhook signed the way Mercado Pago signs them is recorded.
+    r = site.webhook(paid["id"])
+    assert r.status == 200, (r, site.log())
+    assert r.json() == {"status": "recorded"}, r
+    assert site.read(pid)["payment"]["status"] == "approved"
+    # A forged one is not.
+    r = site.webhook(paid["id"], secret="not-the-secret")
+    assert r.status == 401, r
+    return pid

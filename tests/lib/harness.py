@@ -275,6 +275,14 @@ def npm_install(base, package, version):
     return d
 
 
+def as_user(user):
+    """subprocess.run keywords that run a command as user, a (uid, gid)
+    pair, with no supplementary groups; none for None (the caller's)."""
+    if not user:
+        return {}
+    return {"user": user[0], "group": user[1], "extra_groups": []}
+
+
 def base_env():
     """A clean environment: PATH and the sanitizer options, nothing else."""
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
