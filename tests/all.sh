@@ -36,6 +36,16 @@ count() {   # adds a counts file to the totals
   fi
 }
 
+step() {    # step NAME COMMAND...: one counted check, its log in out/
+  local name=$1; shift
+  if "$@" >"$OUT/$name.log" 2>&1; then
+    echo "ok - $name"; passed=$((passed + 1))
+  else
+    echo "not ok - $name (log follows)"; tail -30 "$OUT/$name.log"
+    failed=$((failed + 1))
+  fi
+}
+
 ( autoreconf -fi ) >"$OUT/autoreconf.log" 2>&1 ||
   { cat "$OUT/autoreconf.log"; echo "0 passed, 1 failed"; exit 1; }
 
@@ -59,6 +69,8 @@ if build "$OUT/build" --enable-werror; then
     --counts "$OUT/counts-werror" "$OUT/build/tests/unit" "$OUT/build/tests/sandbox" tests/integration \
     tests/sandbox tests/browser
   count "$OUT/counts-werror"
+  # The release tarball builds and passes its unit tests on its own.
+  step distcheck make -C "$OUT/build" distcheck
 else
   fail_build "$OUT/build"; failed=$((failed + 1))
 fi
