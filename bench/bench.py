@@ -342,6 +342,7 @@ class Bench:
                             os.path.join(HERE, "fsync-probe.c")], check=True)
         d = os.path.join(self.run, "probe")
         os.makedirs(d, exist_ok=True)
+        os.sync()       # each probe from the same clean start
         res = {}
         for n in threads:
             p = subprocess.run([exe, d, str(n), str(self.probe_s), "1500"],
@@ -618,7 +619,7 @@ class Bench:
             secs = int(min(30, max(1, end - time.monotonic()),
                            math.ceil(left / rate * 1.3 + 1)))
             per = int(min(math.ceil(left / float(WRK_THREADS)),
-                          math.ceil(3 * rate * secs / WRK_THREADS)))
+                          math.ceil(1.6 * rate * secs / WRK_THREADS)))
             r = self.pay_run("rss-%d" % n, "/bg/process_payment",
                              "rss%d" % n, secs, None, per=per)
             self.bg_payments += r["ok"]
@@ -653,9 +654,9 @@ class Bench:
     def go(self):
         log("bench: %s run, figures in %s" % (
             "quick" if self.quick else "full", OUT))
-        fs = subprocess.run(["findmnt", "-n", "-o", "FSTYPE,SOURCE,OPTIONS",
-                             "-T", self.ctx], capture_output=True,
-                            text=True).stdout.strip()
+        fs = " ".join(subprocess.run(
+            ["findmnt", "-n", "-o", "FSTYPE,SOURCE,OPTIONS", "-T", self.ctx],
+            capture_output=True, text=True).stdout.split())
         self.results["probe"] = {"writes_per_s": self.probe([1, 16]),
                                  "fs": fs}
         self.start_upstream()
@@ -716,7 +717,8 @@ def versions(build):
     return {
         "cpu": cpu, "cores": os.cpu_count(), "memory_mb": mem,
         "kernel": platform.release(), "debian": debian,
-        "brickgate": cmd([os.path.join(build, "brickgate"), "--version"]),
+        "brickgate": cmd([os.path.join(build, "brickgate"), "--version"],
+                         r"(\d[\w.-]*)"),
         "nginx": cmd(["nginx", "-v"], r"nginx/(\S+)"),
         "echo module": dpkg("libnginx-mod-http-echo"),
         "spawn-fcgi": dpkg("spawn-fcgi"),
