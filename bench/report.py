@@ -5,9 +5,9 @@
 
 bench.py calls write() at the end of a run; by hand it rebuilds the report
 from a results.json.  A quick run writes out/bench/results.md and
-results.png; a full one (--final) writes bench/results.md and
-bench/results.png, and the README's copy of the table between its
-markers.
+results.png; a full one (--final) writes bench/results.md,
+bench/results.png and bench/results.json (to rebuild them from), and
+the README's copy of the table between its markers.
 """
 import json
 import os
@@ -267,6 +267,8 @@ def write(res, out_dir, bench_dir, final=False):
     with open(os.path.join(dest, "results.md"), "w") as fh:
         fh.write(markdown(res, f, targets, "results.png"))
     if final:
+        with open(os.path.join(dest, "results.json"), "w") as fh:
+            json.dump(res, fh, indent=1)
         readme_table(res, bench_dir)
     print("\ntargets:")
     for name, val, met in targets:
@@ -279,5 +281,6 @@ if __name__ == "__main__":
     with open(sys.argv[1]) as fh:
         results = json.load(fh)
     here = os.path.dirname(os.path.abspath(__file__))
-    write(results, os.path.dirname(os.path.abspath(sys.argv[1])), here,
-          final="--final" in sys.argv)
+    out = os.path.join(os.path.dirname(here), "out", "bench")
+    os.makedirs(out, exist_ok=True)
+    write(results, out, here, final="--final" in sys.argv)
