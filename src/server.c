@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -365,6 +366,23 @@ handle_hup(struct bg_ctx *ctx)
 		    "reopened");
 }
 
+/*
+ * glibc gives threads arenas of their own, up to eight per core.  Workers
+ * mostly wait on Mercado Pago or the disk, and each extra arena keeps
+ * memory of its own: with 64 threads on 2 cores, one arena per core
+ * holds 2 MB less and stops growing sooner (bench/run), while every
+ * thread that runs still finds one free.
+ */
+static void
+limit_arenas(void)
+{
+#ifdef M_ARENA_MAX
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	mallopt(M_ARENA_MAX, ncpu > 0 && ncpu < 64 ? (int)ncpu : 64);
+#endif
+}
+
 int
 server_run_fcgi(struct bg_ctx *ctx, int listen_fd)
 {
@@ -386,6 +404,7 @@ server_run_fcgi(struct bg_ctx *ctx, int listen_fd)
 		    strerror(errno));
 		return 1;
 	}
+	limit_arenas();
 	pthread_mutex_init(&p.accept_mu, NULL);
 	pthread_mutex_init(&p.done_mu, NULL);
 	pthread_cond_init(&p.done_cv, NULL);

@@ -1,0 +1,779 @@
+#!/usr/bin/env python3
+"""The benchmark behind bench/run (which installs and builds first).
+
+    bench/bench.py --build DIR [--quick]
+
+Starts on loopback a stand-in for Mercado Pago's API (nginx, and the same
+after 300 ms), one front nginx, brickgate under spawn-fcgi, Express with
+the official Node SDK (one process, one per core) and brickgate as a CGI
+program under Apache's mod_cgid; drives each with wrk and bench/wrk.lua;
+writes the figures to out/bench/ and, for a full run, bench/results.md and
+bench/results.png; prints every target as met or missed.  Every process it
+starts is a child whose PID it keeps; all are stopped by PID on the way
+out, whatever happens.
+"""
+import argparse
+import glob
+import grp
+import json
+import math
+import os
+import platform
+import pwd
+import re
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.dirname(HERE)
+OUT = os.path.join(SRC, "out", "bench")
+TOKEN = "TEST-4242424242424242-112233-0123456789abcdef0123456789abcdef-99"
+THREADS = 64            # brickgate's worker threads, every FastCGI run
+CONNS = 64              # wrk connections for the peak runs
+SLOW_CONNS = 256        # clients against the 300 ms upstream
+SLOW_S = 0.3
+WRK_THREADS = 2
+MODERATE_RATE = 1000    # requests/s of the paced refusal-latency runs
+PACED_CONNS = 16
+DURABLE_WRITES = 2      # per payment: see README, "Benchmark"
+CONTEXT = json.dumps({
+    "amount": "150.00", "site": "MLB", "currency": "BRL",
+    "description": "Bench order",
+    "payer": {"email": "test_user_1@testuser.com"},
+    "items": [{"id": "sku-1", "title": "Bench item", "quantity": 1,
+               "unit_price": "150.00"}],
+    "expires_at": "2099-01-01T00:00:00Z"}).encode() + b"\n"
+
+
+T0 = time.monotonic()
+
+
+def log(*a):
+    print("[%3.0fs]" % (time.monotonic() - T0), *a, flush=True)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Procs:
+    """Every process the benchmark starts, stopped by PID in reverse
+    order: the signal that stops each cleanly, then SIGKILL if it has not
+    exited after a while."""
+
+    def __init__(self, logdir):
+        self.logdir = logdir
+        self.procs = []
+
+    def start(self, name, argv, env=None, stop_sig=signal.SIGTERM,
+              cwd=None):
+        out = open(os.path.join(self.logdir, name + ".out"), "ab")
+        p = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,
+                             stdout=out, stderr=out, cwd=cwd)
+        out.close()
+        self.procs.append((name, p, stop_sig))
+        with open(os.path.join(self.logdir, "pids"), "a") as f:
+            f.write("%s %d\n" % (name, p.pid))
+        return p
+
+    def stop(self, name):
+        for i, (n, p, sig) in enumerate(self.procs):
+            if n == name:
+                self._stop(n, p, sig)
+                del self.procs[i]
+                return
+
+    @staticmethod
+    def _stop(name, p, sig):
+        if p.poll() is None:
+            try:
+                p.send_signal(sig)
+                p.wait(30)
+            except subprocess.TimeoutExpired:
+                log("  %s (PID %d) did not stop: SIGKILL" % (name, p.pid))
+                p.kill()
+                p.wait()
+
+    def stop_all(self):
+        while self.procs:
+            n, p, sig = self.procs.pop()
+            t = time.monotonic()
+            self._stop(n, p, sig)
+            if time.monotonic() - t > 2:
+                log("  %s took %.0f s to stop" % (n, time.monotonic() - t))
+
+    def check(self):
+        for n, p, _ in self.procs:
+            if p.poll() is not None:
+                raise SystemExit("%s exited (%s); see %s/%s.out" % (
+                    n, p.returncode, self.logdir, n))
+
+
+def http_get(url, timeout=2):
+    with urllib.request.urlopen(url, timeout=timeout) as r:
+        return r.status
+
+
+def wait_ready(procs, url, what, seconds=20):
+    end = time.monotonic() + seconds
+    last = None
+    while time.monotonic() < end:
+        procs.check()
+        try:
+            if http_get(url) == 200:
+                return
+        except Exception as e:  # noqa: BLE001 - any failure: not yet
+            last = e
+        time.sleep(0.05)
+    raise SystemExit("%s never became ready (%s): %r" % (what, url, last))
+
+
+def fill(template, names):
+    with open(os.path.join(HERE, template)) as f:
+        text = f.read()
+    for k, v in names.items():
+        text = text.replace("@%s@" % k, str(v))
+    left = re.findall(r"@[A-Z0-9_]+@", text)
+    assert not left, "%s: %s not filled in" % (template, left)
+    return text
+
+
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def thread_count(pid):
+    return len(os.listdir("/proc/%d/task" % pid))
+
+
+def tree_cpu(pids):
+    """CPU seconds (user and system) used so far by the processes pids
+    and all their descendants, reaped ones included (cutime, cstime):
+    the difference between two readings is what the trees used in
+    between, however busy the rest of the machine was."""
+    stats = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                st = f.read()
+        except OSError:
+            continue
+        fields = st[st.rindex(")") + 2:].split()
+        stats[int(d)] = (int(fields[1]), sum(int(x) for x in fields[11:15]))
+    kids = {}
+    for pid, (ppid, _) in stats.items():
+        kids.setdefault(ppid, []).append(pid)
+    total, todo = 0, [p for p in pids if p in stats]
+    while todo:
+        pid = todo.pop()
+        total += stats[pid][1]
+        todo.extend(kids.get(pid, []))
+    return total / float(os.sysconf("SC_CLK_TCK"))
+
+
+class Bench:
+    def __init__(self, build, quick):
+        self.build = build
+        self.quick = quick
+        self.warm_s = 1 if quick else 3
+        self.run_s = 2 if quick else 10
+        self.rss_payments = 5000 if quick else 100000
+        self.rss_max_s = 20 if quick else 200
+        self.probe_s = 1 if quick else 2
+        self.t0 = time.monotonic()
+        self.load_start = os.getloadavg()
+        shutil.rmtree(OUT, ignore_errors=True)
+        self.run = os.path.join(OUT, "run")
+        self.logs = os.path.join(OUT, "logs")
+        for d in (self.run, self.logs, os.path.join(self.run, "tmp")):
+            os.makedirs(d)
+        os.chmod(OUT, 0o755)
+        # nginx's workers and Apache's children run unprivileged.
+        os.chmod(self.run, 0o755)
+        self.procs = Procs(self.logs)
+        self.ctx = os.path.join(self.run, "ctx")
+        os.mkdir(self.ctx)
+        self.results = {"runs": {}, "figures": {}}
+        self.root = os.getuid() == 0
+        self.ports = {k: free_port() for k in (
+            "UPSTREAM_PORT", "FRONT_PORT", "NODE1_PORT", "NODES_PORT",
+            "APACHE_PORT")}
+        self.up_log = os.path.join(self.run, "upstream-access.log")
+        self.up_n = 0
+        self.bg_payments = 0     # 201s from the 64-thread brickgate
+
+    def elapsed(self):
+        return time.monotonic() - self.t0
+
+    # -- helpers -----------------------------------------------------------
+
+    def url(self, path, port="FRONT_PORT"):
+        return "http://127.0.0.1:%d%s" % (self.ports[port], path)
+
+    def wrk(self, label, path, mode, conns, seconds, port="FRONT_PORT",
+            expect=201, **opt):
+        """One wrk run; returns its figures (rate counts `expect`
+        answers only)."""
+        args = ["mode=" + mode, "path=" + path] + \
+            ["%s=%s" % kv for kv in opt.items()]
+        argv = ["wrk", "-t%d" % min(WRK_THREADS, conns), "-c%d" % conns,
+                "-d%ds" % seconds, "--timeout", "10s", "-s",
+                os.path.join(HERE, "wrk.lua"), self.url("/", port), "--"] + \
+            args
+        servers = [p.pid for _, p, _ in self.procs.procs]
+        cpu0 = tree_cpu(servers)
+        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        p = subprocess.run(argv, capture_output=True, text=True,
+                           timeout=seconds + 60)
+        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = tree_cpu(servers) - cpu0
+        cpu_wrk = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime -
+                                                     ru0.ru_stime)
+        fname = re.sub(r"[^A-Za-z0-9_.-]+", "_", label)
+        with open(os.path.join(self.logs, "wrk-%s.txt" % fname), "w") as f:
+            f.write(" ".join(argv) + "\n" + p.stdout + p.stderr)
+        line = [ln for ln in p.stdout.splitlines() if ln.startswith("BENCH ")]
+        if p.returncode != 0 or not line:
+            raise SystemExit("wrk %s failed:\n%s%s" % (label, p.stdout,
+                                                       p.stderr))
+        r = json.loads(line[0][6:])
+        secs = r["duration_us"] / 1e6
+        ok = r["statuses"].get(str(expect), 0)
+        r.update(cpu_s=cpu, cpu_wrk_s=cpu_wrk,
+                 cpu_us=1e6 * (cpu + cpu_wrk) / max(r["requests"], 1),
+                 label=label, seconds=secs, ok=ok, rate=ok / secs,
+                 bad=r["requests"] - ok + sum(r["errors"].values()),
+                 p50_ms=r["p50_us"] / 1000, p99_ms=r["p99_us"] / 1000,
+                 mean_ms=r["mean_us"] / 1000, conns=conns)
+        self.procs.check()
+        return r
+
+    def contexts(self, ctx, prefix, per, owner=None):
+        """per purchases for each wrk thread, written as a storefront
+        does (a temporary file, then rename), with the given owner."""
+        for t in range(WRK_THREADS):
+            for k in range(per):
+                name = "%s-%d-%d" % (prefix, t, k)
+                tmp = os.path.join(ctx, ".%s.tmp" % name)
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                             0o660)
+                os.write(fd, CONTEXT)
+                if owner:
+                    os.fchown(fd, *owner)
+                os.close(fd)
+                os.rename(tmp, os.path.join(ctx, name + ".json"))
+        # On disk before the run: a storefront writes its purchases one
+        # at a time, not thousands in the second before they are paid,
+        # and brickgate's first fsyncs must not write these out.
+        os.sync()
+
+    def pay_run(self, label, path, prefix, seconds, rate_bound, conns=CONNS,
+                ctx=None, owner=None, port="FRONT_PORT", per=None, **opt):
+        """A run in which each request pays its own purchase: writes
+        enough purchases for rate_bound payments/s (or per for each wrk
+        thread), runs; a thread that paid them all idles, which only a
+        run given per may do."""
+        ctx = ctx or self.ctx
+        exact = per is not None
+        if not exact:
+            per = int(math.ceil(rate_bound * seconds / WRK_THREADS)) + 100
+        self.contexts(ctx, prefix, per, owner)
+        r = self.wrk(label, path, "pay", conns, seconds, port=port,
+                     prefix=prefix, per=per,
+                     idle=path.rsplit("/", 1)[0] + "/healthz", **opt)
+        if not exact and max(r["used"]) >= per:
+            raise SystemExit("%s: wrk ran out of purchases (%d per "
+                             "thread): raise the bound" % (label, per))
+        return r
+
+    def rotate_upstream_log(self, label):
+        """Closes the stand-in's log for what ran since the last call
+        (nginx flushes and reopens it on SIGUSR1); returns its counts."""
+        self.up_n += 1
+        old = os.path.join(self.logs, "upstream-%02d-%s.log" %
+                           (self.up_n, label))
+        os.rename(self.up_log, old)
+        self.upstream.send_signal(signal.SIGUSR1)
+        end = time.monotonic() + 10
+        while not os.path.exists(self.up_log):
+            if time.monotonic() > end:
+                raise SystemExit("the stand-in did not reopen its log")
+            time.sleep(0.02)
+        time.sleep(0.1)
+        posts = new = 0
+        conns = set()
+        with open(old) as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) < 5 or parts[2] != "POST":
+                    continue
+                posts += 1
+                conns.add(parts[0])
+                if parts[1] == "1":
+                    new += 1
+        return {"posts": posts, "new_connections": new,
+                "connections_used": len(conns),
+                "new_per_10k": new * 10000.0 / posts if posts else None}
+
+    # -- phases ------------------------------------------------------------
+
+    def probe(self, threads, label=""):
+        """Durable writes/s of the context directory's file system from
+        each number of threads (bench/fsync-probe.c)."""
+        exe = os.path.join(OUT, "fsync-probe")
+        if not os.path.exists(exe):
+            subprocess.run(["cc", "-O2", "-pthread", "-o", exe,
+                            os.path.join(HERE, "fsync-probe.c")], check=True)
+        d = os.path.join(self.run, "probe")
+        os.makedirs(d, exist_ok=True)
+        os.sync()       # each probe from the same clean start
+        res = {}
+        for n in threads:
+            p = subprocess.run([exe, d, str(n), str(self.probe_s), "1500"],
+                               capture_output=True, text=True, check=True)
+            res[n] = float(p.stdout.split()[-1])
+            log("  fsync probe%s, %3d threads: %7.0f durable writes/s" %
+                (label, n, res[n]))
+        os.rmdir(d)
+        return res
+
+    def start_upstream(self):
+        with open(os.path.join(HERE, "upstream-payment.json")) as f:
+            payment = f.read().strip()
+        conf = os.path.join(self.run, "upstream.conf")
+        with open(conf, "w") as f:
+            f.write(fill("upstream.conf.in", dict(
+                RUN=self.run, PAYMENT=payment, **self.ports)))
+        self.upstream = self.procs.start(
+            "upstream", ["nginx", "-p", self.run, "-c", conf, "-e",
+                         os.path.join(self.run, "upstream-error.log")],
+            stop_sig=signal.SIGQUIT)
+        end = time.monotonic() + 10
+        while True:
+            self.procs.check()
+            try:
+                socket.create_connection(
+                    ("127.0.0.1", self.ports["UPSTREAM_PORT"]), 1).close()
+                break
+            except OSError:
+                if time.monotonic() > end:
+                    raise SystemExit("the stand-in never listened")
+                time.sleep(0.05)
+
+    def upstream_alone(self):
+        self.wrk("upstream-warm", "/v1/payments", "node", CONNS,
+                 self.warm_s, port="UPSTREAM_PORT")
+        r = self.wrk("upstream", "/v1/payments", "node", CONNS, self.run_s,
+                     port="UPSTREAM_PORT")
+        self.results["runs"]["upstream"] = r
+        s = self.wrk("upstream-slow", "/slow/v1/payments", "node",
+                     SLOW_CONNS, self.run_s, port="UPSTREAM_PORT")
+        self.results["runs"]["upstream-slow"] = s
+        self.rotate_upstream_log("alone")
+        log("  stand-in alone: %.0f/s (p99 %.2f ms); 300 ms one with %d "
+            "clients: %.0f/s (p50 %.0f ms)" % (r["rate"], r["p99_ms"],
+                                               SLOW_CONNS, s["rate"],
+                                               s["p50_ms"]))
+
+    def bg_env(self, api_base, sock_log):
+        token = os.path.join(self.run, "token")
+        if not os.path.exists(token):
+            with open(token, "w") as f:
+                f.write(TOKEN + "\n")
+            os.chmod(token, 0o600)
+        return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                "BRICKGATE_ACCESS_TOKEN_FILE": token,
+                "BRICKGATE_CONTEXT_DIR": self.ctx,
+                "BRICKGATE_API_BASE": api_base,
+                "BRICKGATE_SITE": "MLB",
+                "BRICKGATE_NOTIFICATION_URL":
+                    "https://shop.example/api/webhooks",
+                "BRICKGATE_THREADS": str(THREADS),
+                "BRICKGATE_LOG_FILE": os.path.join(self.logs, sock_log)}
+
+    def start_brickgate(self, name, api_base):
+        sock = os.path.join(self.run, name + ".sock")
+        p = self.procs.start(name, [
+            "spawn-fcgi", "-n", "-s", sock, "-M", "0666", "--",
+            os.path.join(self.build, "brickgate")],
+            env=self.bg_env(api_base, name + ".log"))
+        wait_ready(self.procs, self.url("/%s/healthz" % name), name)
+        return p
+
+    def start_node(self):
+        env = dict(os.environ, MP_BASE_URL="http://127.0.0.1:%d" %
+                   self.ports["UPSTREAM_PORT"], MP_ACCESS_TOKEN=TOKEN)
+        node_dir = os.path.join(HERE, "node")
+        for name, port, workers in (("node1", "NODE1_PORT", 1),
+                                    ("nodes", "NODES_PORT",
+                                     os.cpu_count() or 1)):
+            self.procs.start(name, ["node", "server.js"], env=dict(
+                env, PORT=str(self.ports[port]), WORKERS=str(workers)),
+                cwd=node_dir)
+            wait_ready(self.procs, self.url("/%s/healthz" % name), name)
+        self.node_workers = os.cpu_count() or 1
+
+    def start_apache(self):
+        root = os.path.join(self.run, "apache")
+        folder = os.path.join(root, "htdocs", "cgi-bin")
+        os.makedirs(folder)
+        os.makedirs(os.path.join(root, "run"))
+        os.makedirs(os.path.join(root, "logs"))
+        owner = None
+        if self.root:
+            owner = (pwd.getpwnam("nobody").pw_uid,
+                     grp.getgrnam("nogroup").gr_gid)
+            os.chown(os.path.join(root, "run"), *owner)
+        self.cgi_ctx = os.path.join(self.run, "ctx-cgi")
+        os.mkdir(self.cgi_ctx, 0o700)
+        secret = os.path.join(self.run, "webhook-secret")
+        with open(secret, "w") as f:
+            f.write("whsec-bench\n")
+        os.chmod(secret, 0o600)
+        if owner:
+            os.chown(self.cgi_ctx, *owner)
+            os.chown(secret, *owner)
+        self.cgi_owner = owner
+        with open(os.path.join(SRC, "examples", "apache-cgi.conf")) as f:
+            server = f.read().replace("/var/www/html/cgi-bin", folder)
+        with open(os.path.join(root, "apache-cgi.conf"), "w") as f:
+            f.write(server)
+        with open(os.path.join(SRC, "examples", "htaccess")) as f:
+            ht = f.read()
+        for old, new in (("APP_USR-REPLACE-WITH-YOUR-ACCESS-TOKEN", TOKEN),
+                         ("/home/shop/brickgate/contexts", self.cgi_ctx),
+                         ("/home/shop/brickgate/webhook-secret", secret)):
+            assert old in ht, "examples/htaccess no longer holds " + old
+            ht = ht.replace(old, new)
+        with open(os.path.join(folder, ".htaccess"), "w") as f:
+            f.write(ht)
+        os.chmod(os.path.join(folder, ".htaccess"), 0o644)
+        shutil.copy(os.path.join(self.build, "brickgate"),
+                    os.path.join(folder, "brickgate.cgi"))
+        os.chmod(os.path.join(folder, "brickgate.cgi"), 0o755)
+        conf = os.path.join(root, "httpd.conf")
+        with open(conf, "w") as f:
+            f.write(fill("apache.conf.in", dict(
+                RUN=self.run, USER="User nobody\nGroup nogroup"
+                if owner else "", **self.ports)))
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        p = subprocess.run(["apache2", "-t", "-f", conf], env=env,
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            raise SystemExit("apache2 -t: " + p.stdout + p.stderr)
+        self.procs.start("apache", ["apache2", "-f", conf, "-DFOREGROUND"],
+                         env=env)
+        wait_ready(self.procs, self.url("/cgi-bin/brickgate.cgi/healthz"),
+                   "Apache")
+
+    def start_front(self):
+        conf = os.path.join(self.run, "front.conf")
+        with open(conf, "w") as f:
+            f.write(fill("front.conf.in", dict(RUN=self.run, **self.ports)))
+        self.procs.start("front", ["nginx", "-p", self.run, "-c", conf,
+                                   "-e", os.path.join(self.run,
+                                                      "front-error.log")],
+                         stop_sig=signal.SIGQUIT)
+
+    def peak(self, key, label, path, mode, expect=201, rate_bound=None,
+             **kw):
+        """Warm-up, then the measured run, at CONNS connections."""
+        if mode == "pay":
+            w = self.pay_run(label + "-warm", path, key + "w", self.warm_s,
+                             rate_bound, **kw)
+            self.drain(w)
+            bound = max(w["requests"] / w["seconds"] * 2, 200)
+            r = self.pay_run(label, path, key, self.run_s, bound, **kw)
+            r["warm_ok"] = w["ok"]
+        else:
+            w = self.wrk(label + "-warm", path, mode, CONNS, self.warm_s,
+                         expect=expect, **kw)
+            self.drain(w)
+            r = self.wrk(label, path, mode, CONNS, self.run_s,
+                         expect=expect, **kw)
+        self.results["runs"][key] = r
+        log("  %-4s %-44s %8.0f/s  p50 %7.2f ms  p99 %7.2f ms%s" % (
+            key, label, r["rate"], r["p50_ms"], r["p99_ms"],
+            "  (%d not %d)" % (r["bad"], expect) if r["bad"] else ""))
+        return r
+
+    @staticmethod
+    def drain(warm):
+        """Lets the requests a warm-up left queued finish before the
+        measured run: wrk stops with its connections' requests written
+        and possibly not yet taken, and the contender still serves them
+        (with the 300 ms stand-in, a second's worth)."""
+        time.sleep(min(5.0, 0.2 + 1.5 * warm["max_us"] / 1e6))
+
+    def paced(self, key, label, path, mode, rate, expect=201, prefix=None,
+              **kw):
+        """A run at about `rate` requests/s: PACED_CONNS connections,
+        each pausing between requests; the warm-up measures the latency
+        so that the measured run's pause makes up for it."""
+        pause = PACED_CONNS * 1000.0 / rate
+        seconds = self.warm_s, self.run_s
+        res = []
+        for i, s in enumerate(seconds):
+            name = "%s-%s" % (label, "warm" if i == 0 else "run")
+            d = max(0, int(round(pause - (res[0]["mean_ms"] if res else 0))))
+            if mode == "pay":
+                r = self.pay_run(name, path, "%s%d" % (prefix, i), s,
+                                 rate * 1.5, conns=PACED_CONNS, delay=d,
+                                 **kw)
+            else:
+                if prefix:
+                    kw["prefix"] = prefix
+                r = self.wrk(name, path, mode, PACED_CONNS, s,
+                             expect=expect, delay=d, **kw)
+            res.append(r)
+            if i == 0:
+                self.drain(r)
+        r = res[1]
+        r["warm_ok"] = res[0]["ok"]
+        r["target_rate"] = rate
+        self.results["runs"][key] = r
+        log("  %-12s %-36s %6.0f/s  p50 %7.2f ms  p99 %7.2f ms" % (
+            key, label, r["rate"], r["p50_ms"], r["p99_ms"]))
+        return r
+
+    def contenders(self):
+        runs = self.results["runs"]
+        up = self.results["upstream"] = {}
+        c1 = self.peak("1", "nginx proxy_pass to the stand-in",
+                       "/proxy/v1/payments", "node")
+        up["1"] = self.rotate_upstream_log("c1")
+        c1b = self.peak("1b", "brickgate /healthz (FastCGI)", "/bg/healthz",
+                        "get", expect=200)
+        # The disk is measured right before and right after: on a
+        # shared machine its rate drifts within seconds.
+        before = self.probe([THREADS], " before 2")[THREADS]
+        c2 = self.peak("2", "brickgate /process_payment",
+                       "/bg/process_payment", "pay", rate_bound=before)
+        after = self.probe([THREADS], " after 2")[THREADS]
+        probe = self.results["probe"]["writes_per_s"]
+        probe[THREADS] = (before + after) / 2
+        self.results["probe"]["around_2"] = [before, after]
+        self.bg_payments += runs["2"]["ok"] + runs["2"]["warm_ok"]
+        up["2"] = self.rotate_upstream_log("c2")
+        # The refusals cycle through a pool of purchases, each thread its
+        # own, so that no two requests in flight wait on one lock.
+        self.contexts(self.ctx, "c3", 1000)
+        self.peak("3", "brickgate refusing a tampered amount",
+                  "/bg/process_payment", "tamper", expect=400,
+                  prefix="c3", pool=1000)
+        self.peak("4", "Express + SDK, one process",
+                  "/node1/process_payment", "node")
+        up["4"] = self.rotate_upstream_log("c4")
+        self.peak("4n", "Express + SDK, %d processes" % self.node_workers,
+                  "/nodes/process_payment", "node")
+        up["4n"] = self.rotate_upstream_log("c4n")
+        self.peak("5", "brickgate CGI under Apache mod_cgid",
+                  "/cgi-bin/brickgate.cgi/process_payment", "pay",
+                  rate_bound=2000, ctx=self.cgi_ctx, owner=self.cgi_owner)
+        up["5"] = self.rotate_upstream_log("c5")
+        # Paced: a refusal and the proxy at a moderate rate; a payment and
+        # the proxy at half brickgate's peak.
+        self.paced("3@mod", "refusal, paced", "/bg/process_payment",
+                   "tamper", MODERATE_RATE, expect=400, prefix="c3",
+                   pool=1000)
+        self.paced("1@mod", "proxy, paced", "/proxy/v1/payments", "node",
+                   MODERATE_RATE)
+        self.rotate_upstream_log("c1-mod")
+        half = max(c2["rate"] / 2, 10)
+        self.paced("2@half", "payment, paced at half its peak",
+                   "/bg/process_payment", "pay", half, prefix="half")
+        self.bg_payments += runs["2@half"]["ok"] + runs["2@half"]["warm_ok"]
+        up["2@half"] = self.rotate_upstream_log("c2-half")
+        self.paced("1@half", "proxy, paced at that rate",
+                   "/proxy/v1/payments", "node", half)
+        self.rotate_upstream_log("c1-half")
+        return c1, c1b, c2
+
+    def rss_run(self, c2_rate):
+        """More payments until the 64-thread brickgate made
+        rss_payments (or rss_max_s passed), RSS sampled after each
+        chunk of at most 30 s."""
+        samples = [(self.bg_payments, rss_kb(self.bg.pid))]
+        end = time.monotonic() + self.rss_max_s
+        rate = max(c2_rate, 50)
+        n = 0
+        while self.bg_payments < 0.99 * self.rss_payments and \
+                time.monotonic() < end:
+            left = self.rss_payments - self.bg_payments
+            secs = int(min(30, max(1, end - time.monotonic()),
+                           math.ceil(left / rate * 1.3 + 1)))
+            per = int(min(math.ceil(left / float(WRK_THREADS)),
+                          math.ceil(1.6 * rate * secs / WRK_THREADS)))
+            r = self.pay_run("rss-%d" % n, "/bg/process_payment",
+                             "rss%d" % n, secs, None, per=per)
+            self.bg_payments += r["ok"]
+            rate = max(r["ok"] / r["seconds"], 50)
+            samples.append((self.bg_payments, rss_kb(self.bg.pid)))
+            n += 1
+        self.results["figures"]["rss_samples"] = samples
+        self.results["upstream"]["rss"] = self.rotate_upstream_log("rss")
+        log("  RSS after %d payments: %s" % (self.bg_payments, ", ".join(
+            "%d: %.1f MB" % (p, kb / 1024.0) for p, kb in samples)))
+        if self.bg_payments < 0.99 * self.rss_payments:
+            log("  (stopped at %d s: fewer than %d payments)" % (
+                self.rss_max_s, self.rss_payments))
+
+    def slow(self):
+        self.bgslow = self.start_brickgate(
+            "bgslow", "http://127.0.0.1:%d/slow" %
+            self.ports["UPSTREAM_PORT"])
+        ideal = THREADS / SLOW_S
+        w = self.pay_run("slow-warm", "/bgslow/process_payment", "sloww",
+                         self.warm_s, ideal * 1.5, conns=SLOW_CONNS)
+        self.drain(w)
+        # At least 5 s: the first answers take a third of a second.
+        r = self.pay_run("slow", "/bgslow/process_payment", "slow",
+                         max(self.run_s, 5), ideal * 1.5, conns=SLOW_CONNS)
+        self.results["runs"]["slow"] = r
+        self.results["upstream"]["slow"] = self.rotate_upstream_log("slow")
+        log("  300 ms upstream, %d clients: %.1f payments/s, ideal %.1f "
+            "(%d threads / 0.3 s)" % (SLOW_CONNS, r["rate"], ideal,
+                                      THREADS))
+
+    def go(self):
+        log("bench: %s run, figures in %s" % (
+            "quick" if self.quick else "full", OUT))
+        fs = " ".join(subprocess.run(
+            ["findmnt", "-n", "-o", "FSTYPE,SOURCE,OPTIONS", "-T", self.ctx],
+            capture_output=True, text=True).stdout.split())
+        self.results["probe"] = {"writes_per_s": self.probe([1, 16]),
+                                 "fs": fs}
+        self.start_upstream()
+        self.upstream_alone()
+        self.start_front()
+        self.bg = self.start_brickgate("bg", "http://127.0.0.1:%d" %
+                                       self.ports["UPSTREAM_PORT"])
+        self.results["figures"]["rss_start_kb"] = rss_kb(self.bg.pid)
+        self.results["figures"]["threads_in_process"] = \
+            thread_count(self.bg.pid)
+        self.start_node()
+        self.start_apache()
+        log("  started in %.0f s; contenders:" % self.elapsed())
+        c1, c1b, c2 = self.contenders()
+        self.rss_run(c2["rate"])
+        self.slow()
+        self.results["elapsed_s"] = self.elapsed()
+
+    def stop(self):
+        self.procs.stop_all()
+
+
+def versions(build):
+    def cmd(argv, pat=None):
+        try:
+            p = subprocess.run(argv, capture_output=True, text=True,
+                               timeout=20)
+        except OSError:
+            return "?"
+        t = (p.stdout + p.stderr).strip()
+        if pat:
+            m = re.search(pat, t)
+            return m.group(1) if m else t.splitlines()[0]
+        return t.splitlines()[0] if t else "?"
+
+    def npm_version(pkg):
+        try:
+            with open(os.path.join(HERE, "node", "node_modules", pkg,
+                                   "package.json")) as f:
+                return json.load(f)["version"]
+        except OSError:
+            return "?"
+
+    def dpkg(pkg):
+        return cmd(["dpkg-query", "-W", "-f=${Version}", pkg])
+
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = 0
+    with open("/proc/meminfo") as f:
+        mem = int(f.readline().split()[1]) // 1024
+    debian = open("/etc/debian_version").read().strip() \
+        if os.path.exists("/etc/debian_version") else "?"
+    return {
+        "cpu": cpu, "cores": os.cpu_count(), "memory_mb": mem,
+        "kernel": platform.release(), "debian": debian,
+        "brickgate": cmd([os.path.join(build, "brickgate"), "--version"],
+                         r"(\d[\w.-]*)"),
+        "nginx": cmd(["nginx", "-v"], r"nginx/(\S+)"),
+        "echo module": dpkg("libnginx-mod-http-echo"),
+        "spawn-fcgi": dpkg("spawn-fcgi"),
+        "apache2": cmd(["apache2", "-v"], r"Apache/(\S+)"),
+        "libcurl": dpkg("libcurl4"),
+        "libfcgi": dpkg("libfcgi0ldbl"),
+        "json-c": dpkg("libjson-c5"),
+        "wrk": dpkg("wrk"),
+        "gcc": cmd(["gcc", "-dumpfullversion"]),
+        "node": cmd(["node", "--version"]),
+        "express": npm_version("express"),
+        "mercadopago": npm_version("mercadopago"),
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--quick", action="store_true")
+    a = ap.parse_args()
+    bench = Bench(os.path.abspath(a.build), a.quick)
+
+    def on_signal(sig, frame):
+        raise SystemExit("stopped by signal %d" % sig)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        bench.go()
+    finally:
+        log("stopping every process started")
+        bench.stop()
+        # The purchases written for the runs go; the logs stay.
+        log("removing the purchases written")
+        for d in glob.glob(os.path.join(bench.run, "ctx*")):
+            shutil.rmtree(d, ignore_errors=True)
+        log("done")
+    res = bench.results
+    res["versions"] = versions(bench.build)
+    res["date"] = time.strftime("%Y-%m-%d %H:%M %Z")
+    res["quick"] = a.quick
+    res["settings"] = {"threads": THREADS, "conns": CONNS,
+                       "slow_conns": SLOW_CONNS, "run_s": bench.run_s,
+                       "warm_s": bench.warm_s,
+                       "moderate_rate": MODERATE_RATE,
+                       "paced_conns": PACED_CONNS,
+                       "rss_payments": bench.rss_payments,
+                       "durable_writes": DURABLE_WRITES,
+                       "load_at_start": bench.load_start,
+                       "load_at_end": os.getloadavg()}
+    with open(os.path.join(OUT, "results.json"), "w") as f:
+        json.dump(res, f, indent=1)
+    import report
+    report.write(res, OUT, HERE, final=not a.quick)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, HERE)
+    main()
