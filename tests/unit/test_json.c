@@ -82,6 +82,27 @@ refuses(void **state)
 	bad("{\"a\":1}\0", 8);			/* NUL after the value */
 }
 
+/*
+ * json-c keeps the last of two members with one name: a body could show
+ * one amount to a reader and another to brickgate.  Any repeat, at any
+ * depth, however it is spelt, is invalid_json.
+ */
+static void
+duplicates(void **state)
+{
+	(void)state;
+	BAD("{\"transaction_amount\": 1, \"transaction_amount\": 1000}");
+	BAD("{\"a\":1,\"b\":2,\"a\":1}");		/* same value too */
+	BAD("{\"a\":1,\"\\u0061\":2}");		/* escaped spelling */
+	BAD("{\"payer\":{\"email\":\"a@b.c\",\"email\":\"d@e.f\"}}");
+	BAD("{\"x\":[{\"k\":{\"a\":null,\"a\":null}}]}");	/* deep */
+	BAD("{\"a\":{\"b\":1,\"c\":2},\"a\":{}}");	/* drops members */
+	BAD("[{},{\"a\":[],\"a\":[]}]");
+	good("{\"a\":{\"a\":{\"a\":1}}}");	/* one name per object */
+	good("[{\"a\":1},{\"a\":2}]");
+	good("{\"a\":1,\"A\":2,\"a \":3}");
+}
+
 static void
 error_body(void **state)
 {
@@ -112,6 +133,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(accepts),
 		cmocka_unit_test(refuses),
+		cmocka_unit_test(duplicates),
 		cmocka_unit_test(error_body),
 	};
 	return RUN_TAP(tests);
