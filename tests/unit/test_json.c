@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "json_strict.h"
+#include "mp_client.h"
 
 static void
 good(const char *text)
@@ -103,6 +104,29 @@ duplicates(void **state)
 	good("{\"a\":1,\"A\":2,\"a \":3}");
 }
 
+/* Mercado Pago's answers: the same strict reading, a deeper nesting. */
+static void
+replies(void **state)
+{
+	static const char deep[] = "{\"a\":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]"
+	    "]]]]]]]]]]}";
+	static const char twice[] = "{\"id\":1,\"status\":\"approved\","
+	    "\"status\":\"rejected\"}";
+	static const char spaced[] = " {\"id\": 1}\r\n";
+	json_object *o;
+
+	(void)state;
+	o = mp_reply_parse(deep, sizeof(deep) - 1);
+	assert_non_null(o);
+	json_object_put(o);
+	o = mp_reply_parse(spaced, sizeof(spaced) - 1);
+	assert_non_null(o);
+	json_object_put(o);
+	assert_null(mp_reply_parse(twice, sizeof(twice) - 1));
+	assert_null(mp_reply_parse("{\"id\":1} x", 10));
+	assert_null(mp_reply_parse("", 0));
+}
+
 static void
 error_body(void **state)
 {
@@ -134,6 +158,7 @@ main(void)
 		cmocka_unit_test(accepts),
 		cmocka_unit_test(refuses),
 		cmocka_unit_test(duplicates),
+		cmocka_unit_test(replies),
 		cmocka_unit_test(error_body),
 	};
 	return RUN_TAP(tests);
