@@ -342,6 +342,9 @@ INVALID_CONTEXTS = [
     '{"amount": "150.00", "items": [{"quantity": 1.5, "unit_price": "1"}]}',
     '{"amount": "150.00", "purpose": "gift"}',
     '{"amount": "150.00", "payments": {}}',
+    '{"amount": "1.00", "amount": "150.00"}',
+    '{"amount": "150.00", "payer": {"email": "%s", "email": "x@y.z"}}'
+    % EMAIL,
 ]
 
 
@@ -361,6 +364,30 @@ def test_number_amount_in_context():
     pid = "number-amount"
     S.write_raw(pid, '{"amount": 150.5}')
     created(S.pay(pid, S.card_form(amount="150.50")), "approved")
+
+
+def test_repeated_member_names_are_invalid_json():
+    """json-c keeps the last of two members with one name, so a form
+    could show one amount and be read with another.  Any repeat, at any
+    depth and however it is spelt, is 400 invalid_json, before anything
+    is called or written."""
+    pid = S.context()
+    form = dumps(S.card_form())
+    assert form.startswith('{"token": ')
+    cases = [
+        '{"transaction_amount": 1, ' + form[1:],    # the last one is right
+        form[:-1] + ', "transaction_amount": 1000}',
+        form[:-1] + ', "\\u0074ransaction_amount": 1}',
+        form.replace('"payer": {', '"payer": {"email": "x@y.z", ', 1),
+        form[:-1] + ', "metadata": {"payment_point": "a", '
+        '"payment_point": "b"}}',
+        '{"selectedPaymentMethod": "credit_card", "formData": %s, '
+        '"formData": %s}' % (form, form),
+    ]
+    for raw in cases:
+        r = refused(S, pid, None, 400, "invalid_json", raw=raw)
+        assert "repeats a member name" in r.json()["error"]["message"], r
+    created(S.pay(pid, S.card_form()), "approved")
 
 
 # -- server-side fields -------------------------------------------------------
