@@ -200,13 +200,58 @@ trim(char *s)
 }
 
 int
-config_read_file(struct bg_config *c, const char *path, int must_exist,
+config_read_stream(struct bg_config *c, FILE *f, const char *name,
     struct bg_problems *p)
 {
 	char line[4096], *key, *value, *eq;
 	unsigned char seen[CONFIG_NKEYS] = { 0 };
-	FILE *f;
 	int lineno = 0, k, before = p->n;
+
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			problems_add(p, "%s:%d: line too long", name, lineno);
+			break;
+		}
+		key = trim(line);
+		if (*key == '\0' || *key == '#')
+			continue;
+		if ((eq = strchr(key, '=')) == NULL) {
+			problems_add(p, "%s:%d: expected key = value", name,
+			    lineno);
+			continue;
+		}
+		*eq = '\0';
+		key = trim(key);
+		value = trim(eq + 1);
+		if ((k = key_index(key)) < 0) {
+			problems_add(p, "%s:%d: unknown key '%s'", name,
+			    lineno, key);
+			continue;
+		}
+		if (keys[k].flags & F_ENV_ONLY) {
+			problems_add(p, "%s:%d: %s is accepted from the "
+			    "environment only (BRICKGATE_%s); use "
+			    "access_token_file", name, lineno, keys[k].name,
+			    "ACCESS_TOKEN");
+			continue;
+		}
+		if (seen[k]++) {
+			problems_add(p, "%s:%d: %s given twice", name, lineno,
+			    keys[k].name);
+			continue;
+		}
+		set_raw(c, k, value, SRC_FILE);
+	}
+	return p->n == before ? 0 : -1;
+}
+
+int
+config_read_file(struct bg_config *c, const char *path, int must_exist,
+    struct bg_problems *p)
+{
+	FILE *f;
+	int rc;
 
 	if ((f = fopen(path, "re")) == NULL) {
 		if (errno == ENOENT && !must_exist)
@@ -216,44 +261,9 @@ config_read_file(struct bg_config *c, const char *path, int must_exist,
 	}
 	free(c->config_path);
 	c->config_path = strdup(path);
-	while (fgets(line, sizeof(line), f) != NULL) {
-		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			problems_add(p, "%s:%d: line too long", path, lineno);
-			break;
-		}
-		key = trim(line);
-		if (*key == '\0' || *key == '#')
-			continue;
-		if ((eq = strchr(key, '=')) == NULL) {
-			problems_add(p, "%s:%d: expected key = value", path,
-			    lineno);
-			continue;
-		}
-		*eq = '\0';
-		key = trim(key);
-		value = trim(eq + 1);
-		if ((k = key_index(key)) < 0) {
-			problems_add(p, "%s:%d: unknown key '%s'", path,
-			    lineno, key);
-			continue;
-		}
-		if (keys[k].flags & F_ENV_ONLY) {
-			problems_add(p, "%s:%d: %s is accepted from the "
-			    "environment only (BRICKGATE_%s); use "
-			    "access_token_file", path, lineno, keys[k].name,
-			    "ACCESS_TOKEN");
-			continue;
-		}
-		if (seen[k]++) {
-			problems_add(p, "%s:%d: %s given twice", path, lineno,
-			    keys[k].name);
-			continue;
-		}
-		set_raw(c, k, value, SRC_FILE);
-	}
+	rc = config_read_stream(c, f, path, p);
 	fclose(f);
-	return p->n == before ? 0 : -1;
+	return rc;
 }
 
 void
@@ -521,7 +531,7 @@ finish_key(struct bg_config *c, int k, struct bg_problems *p)
 }
 
 int
-config_finish(struct bg_config *c, struct bg_problems *p)
+config_check(struct bg_config *c, struct bg_problems *p)
 {
 	int k, before = p->n;
 	size_t i;
@@ -551,16 +561,27 @@ config_finish(struct bg_config *c, struct bg_problems *p)
 	else if (c->access_token_file != NULL && c->access_token != NULL)
 		problems_add(p, "access token given twice: set "
 		    "access_token_file or BRICKGATE_ACCESS_TOKEN, not both");
-	else if (c->access_token_file != NULL)
-		check_secret("access_token_file", c->access_token_file, p);
-	else if (c->access_token == NULL)
+	else if (c->access_token_file == NULL && c->access_token == NULL)
 		problems_add(p, "no access token: set access_token_file (or "
 		    "BRICKGATE_ACCESS_TOKEN where the environment is the "
 		    "only means)");
-	else if (c->access_token[0] == '\0' ||
-	    strpbrk(c->access_token, " \t\r\n") != NULL)
+	else if (c->access_token_file == NULL &&
+	    (c->access_token[0] == '\0' ||
+	    strpbrk(c->access_token, " \t\r\n") != NULL))
 		problems_add(p, "BRICKGATE_ACCESS_TOKEN is empty or has "
 		    "white space");
+	return p->n == before ? 0 : -1;
+}
+
+int
+config_finish(struct bg_config *c, struct bg_problems *p)
+{
+	int before = p->n;
+
+	config_check(c, p);
+	if (!c->no_token && c->access_token_file != NULL &&
+	    c->access_token == NULL)
+		check_secret("access_token_file", c->access_token_file, p);
 	if (c->webhook_secret_file != NULL)
 		check_secret("webhook_secret_file", c->webhook_secret_file, p);
 	if (c->ca_file != NULL && access(c->ca_file, R_OK) == -1)
