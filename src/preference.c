@@ -99,8 +99,8 @@ add(json_object *o, const char *key, json_object *v)
 		json_object_object_add(o, key, v);
 }
 
-static json_object *
-pref_body(const struct bg_config *cfg, const struct bg_context *c)
+json_object *
+preference_body(const struct bg_config *cfg, const struct bg_context *c)
 {
 	json_object *body = json_object_new_object(), *back;
 	static const char *const outcomes[] = { "success", "pending",
@@ -188,7 +188,7 @@ create(struct purchase *p, struct bg_request *r, struct bg_error *e)
 
 	if (uuid_v4(key, sizeof(key), e) == -1)
 		return -1;
-	body = pref_body(p->cfg, &p->c);
+	body = preference_body(p->cfg, &p->c);
 	outcome = purchase_post(p, "/checkout/preferences", body, key,
 	    pref_complete, &rep);
 	json_object_put(body);
