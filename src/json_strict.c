@@ -306,20 +306,15 @@ tree_members(json_object *o)
 {
 	size_t n = 0, i, len;
 
-	switch (json_object_get_type(o)) {
-	case json_type_object:
+	if (json_object_is_type(o, json_type_object)) {
 		json_object_object_foreach(o, k, v) {
 			(void)k;
 			n += 1 + tree_members(v);
 		}
-		break;
-	case json_type_array:
+	} else if (json_object_is_type(o, json_type_array)) {
 		len = json_object_array_length(o);
 		for (i = 0; i < len; i++)
 			n += tree_members(json_object_array_get_idx(o, i));
-		break;
-	default:
-		break;
 	}
 	return n;
 }
