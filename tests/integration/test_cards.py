@@ -415,6 +415,7 @@ def test_browser_cannot_set_server_side_fields():
                      "evil": "yes"},
         "sponsor_id": 1, "coupon_amount": 10})
     form["payer"]["first_name"] = "Ana"
+    form["payer"]["identification"]["verified"] = True
     created(S.pay(pid, form), "approved")
     body = S.api_requests()[-1]["body"]
     assert body["external_reference"] == pid
@@ -430,6 +431,7 @@ def test_browser_cannot_set_server_side_fields():
               "three_d_secure_mode", "sponsor_id", "coupon_amount"):
         assert k not in body, k
     assert set(body["payer"]) == {"email", "identification", "first_name"}
+    assert body["payer"]["identification"] == IDS["MLB"], body["payer"]
     assert "statement_descriptor" in body
 
 
