@@ -27,6 +27,8 @@ static const struct field_rule card_fields[] = {
 	{ "payer.email",		F_EMAIL,  F_OPTIONAL, 254, NULL },
 	{ "payer.type",			F_STRING, F_OPTIONAL, 16, payer_types },
 	{ "payer.id",			F_TOKEN,  F_OPTIONAL, 32, NULL },
+	{ "payer.first_name",		F_STRING, F_OPTIONAL, 64, NULL },
+	{ "payer.last_name",		F_STRING, F_OPTIONAL, 64, NULL },
 	{ "payer.identification",	F_OBJECT, F_OPTIONAL, 0, NULL },
 	{ "payer.identification.type",	F_STRING, F_OPTIONAL, 16, NULL },
 	{ "payer.identification.number", F_STRING, F_OPTIONAL, 32, NULL },

@@ -435,6 +435,22 @@ def test_browser_cannot_set_server_side_fields():
     assert "statement_descriptor" in body
 
 
+def test_card_payer_names_are_checked():
+    """A card form's payer names reach Mercado Pago, so they are checked
+    like every other method's: text of at most 64 bytes (found by
+    fuzz/form.c: an object or an array went through as is)."""
+    pid = S.context()
+    form = S.card_form()
+    form["payer"]["last_name"] = "Souza"
+    created(S.pay(pid, form), "approved")
+    assert S.api_requests()[-1]["body"]["payer"]["last_name"] == "Souza"
+    pid = S.context()
+    for bad in ({"x": 1}, ["Ana"], 5, "A" * 65):
+        form = S.card_form()
+        form["payer"]["first_name"] = bad
+        refused(S, pid, form, 400, "invalid_field", "payer.first_name")
+
+
 def test_configured_statement_descriptor_and_3ds():
     pid = S.context()
     created(S.pay(pid, S.card_form()), "approved")
