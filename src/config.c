@@ -100,6 +100,8 @@ problems_add(struct bg_problems *p, const char *fmt, ...)
 	va_list ap;
 	char *line;
 
+	/* Past the limit a problem is counted, so that callers see it. */
+	p->total++;
 	if (p->n >= CONFIG_MAX_PROBLEMS)
 		return;
 	va_start(ap, fmt);
@@ -117,7 +119,7 @@ problems_free(struct bg_problems *p)
 
 	for (i = 0; i < p->n; i++)
 		free(p->line[i]);
-	p->n = 0;
+	p->n = p->total = 0;
 }
 
 /* Folds dashes to underscores and lower-cases; -1 if not a key. */
@@ -205,7 +207,7 @@ config_read_stream(struct bg_config *c, FILE *f, const char *name,
 {
 	char line[4096], *key, *value, *eq;
 	unsigned char seen[CONFIG_NKEYS] = { 0 };
-	int lineno = 0, k, before = p->n;
+	int lineno = 0, k, before = p->total;
 
 	while (fgets(line, sizeof(line), f) != NULL) {
 		lineno++;
@@ -243,7 +245,7 @@ config_read_stream(struct bg_config *c, FILE *f, const char *name,
 		}
 		set_raw(c, k, value, SRC_FILE);
 	}
-	return p->n == before ? 0 : -1;
+	return p->total == before ? 0 : -1;
 }
 
 int
@@ -533,7 +535,7 @@ finish_key(struct bg_config *c, int k, struct bg_problems *p)
 int
 config_check(struct bg_config *c, struct bg_problems *p)
 {
-	int k, before = p->n;
+	int k, before = p->total;
 	size_t i;
 
 	for (k = 0; k < CONFIG_NKEYS; k++)
@@ -570,13 +572,13 @@ config_check(struct bg_config *c, struct bg_problems *p)
 	    strpbrk(c->access_token, " \t\r\n") != NULL))
 		problems_add(p, "BRICKGATE_ACCESS_TOKEN is empty or has "
 		    "white space");
-	return p->n == before ? 0 : -1;
+	return p->total == before ? 0 : -1;
 }
 
 int
 config_finish(struct bg_config *c, struct bg_problems *p)
 {
-	int before = p->n;
+	int before = p->total;
 
 	config_check(c, p);
 	if (!c->no_token && c->access_token_file != NULL &&
@@ -590,7 +592,7 @@ config_finish(struct bg_config *c, struct bg_problems *p)
 		check_dir(c->context_dir, p);
 	if (c->log_file != NULL)
 		check_log_file(c->log_file, p);
-	return p->n == before ? 0 : -1;
+	return p->total == before ? 0 : -1;
 }
 
 void

@@ -21,6 +21,7 @@
 struct bg_problems {
 	char	*line[CONFIG_MAX_PROBLEMS];
 	int	 n;
+	int	 total;		/* every problem, the ones not kept too */
 };
 
 void	 problems_add(struct bg_problems *p, const char *fmt, ...)

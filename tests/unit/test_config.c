@@ -55,7 +55,7 @@ write_conf(const char *text)
 static void
 precedence(void **state)
 {
-	struct bg_problems p = { { 0 }, 0 };
+	struct bg_problems p = { { 0 }, 0, 0 };
 	struct bg_config c;
 	char e1[300], e2[300];
 	char *env[] = { e1, e2, "BRICKGATE_THREADS=5", "OTHER=1", NULL };
@@ -86,7 +86,7 @@ precedence(void **state)
 static int
 count_problems(const char *file_text, char **env, const char *want)
 {
-	struct bg_problems p = { { 0 }, 0 };
+	struct bg_problems p = { { 0 }, 0, 0 };
 	struct bg_config c;
 	int i, found = 0, n;
 
@@ -139,6 +139,39 @@ checks(void **state)
 	    "environment only"), 1);
 }
 
+/*
+ * Past CONFIG_MAX_PROBLEMS lines a problem is no longer kept, but it
+ * still counts: a bad site after 32 bad lines is a failed check, not a
+ * configuration without a site (found by fuzz/config.c).
+ */
+static void
+full_problem_list(void **state)
+{
+	struct bg_problems p = { { 0 }, 0, 0 };
+	struct bg_config c;
+	char text[2048] = "";
+	FILE *f;
+	int i;
+
+	(void)state;
+	for (i = 0; i < CONFIG_MAX_PROBLEMS + 8; i++)
+		strcat(text, "bogus = 1\n");
+	strcat(text, "site = M LB\n");
+	config_init(&c);
+	assert_non_null(f = fmemopen(text, strlen(text), "r"));
+	assert_int_equal(config_read_stream(&c, f, "x.conf", &p), -1);
+	fclose(f);
+	assert_int_equal(p.n, CONFIG_MAX_PROBLEMS);
+	assert_int_equal(p.total, CONFIG_MAX_PROBLEMS + 8);
+	c.no_token = 1;
+	assert_int_equal(config_check(&c, &p), -1);
+	assert_null(c.site);
+	assert_int_equal(p.total, CONFIG_MAX_PROBLEMS + 9);
+	config_free(&c);
+	problems_free(&p);
+	assert_int_equal(p.total, 0);
+}
+
 static void
 loopback(void **state)
 {
@@ -157,6 +190,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(precedence),
 		cmocka_unit_test(checks),
+		cmocka_unit_test(full_problem_list),
 		cmocka_unit_test(loopback),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
