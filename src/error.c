@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "error.h"
+#include "json_strict.h"
 
 int
 bg_fail(struct bg_error *e, int status, const char *code, const char *field,
@@ -24,6 +25,9 @@ bg_fail(struct bg_error *e, int status, const char *code, const char *field,
 	vsnprintf(e->message, sizeof(e->message), fmt, ap);
 	va_end(ap);
 	snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
+	/* Both go into a JSON body: a cut must not split a character. */
+	json_utf8_cut(e->message);
+	json_utf8_cut(e->field);
 	return -1;
 }
 

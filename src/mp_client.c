@@ -257,9 +257,10 @@ cause_code(json_object *cause, char *buf, size_t size)
 
 	if (json_object_is_type(c, json_type_int))
 		snprintf(buf, size, "%lld", (long long)json_object_get_int64(c));
-	else if (json_object_is_type(c, json_type_string))
+	else if (json_object_is_type(c, json_type_string)) {
 		snprintf(buf, size, "%s", json_object_get_string(c));
-	else
+		json_utf8_cut(buf);	/* it reaches the browser */
+	} else
 		buf[0] = '\0';
 	return buf;
 }

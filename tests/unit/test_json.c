@@ -1,6 +1,8 @@
 /* Unit tests: the strict JSON gate and the error body. */
 #include "tap.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json_strict.h"
@@ -127,6 +129,37 @@ replies(void **state)
 	assert_null(mp_reply_parse("", 0));
 }
 
+/* A cut text never ends inside a UTF-8 sequence. */
+static void
+utf8_cut(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "", "" }, { "abc", "abc" },
+		{ "ab\xc3\xa9", "ab\xc3\xa9" }, { "ab\xc3", "ab" },
+		{ "a\xe2\x82\xac", "a\xe2\x82\xac" }, { "a\xe2\x82", "a" },
+		{ "a\xe2", "a" }, { "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80" },
+		{ "\xf0\x9f\x98", "" }, { "x\xf0\x9f", "x" },
+	};
+	struct bg_error e;
+	char buf[16], *body;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s", cases[i].in);
+		json_utf8_cut(buf);
+		assert_string_equal(buf, cases[i].out);
+	}
+	/* An error message cut at 255 bytes is still valid JSON. */
+	bg_error_clear(&e);
+	bg_fail(&e, 400, "invalid_field", NULL, "%254s\xc3\xa9", "");
+	body = bg_error_json(&e);
+	good(body);
+	free(body);
+}
+
 static void
 error_body(void **state)
 {
@@ -159,6 +192,7 @@ main(void)
 		cmocka_unit_test(refuses),
 		cmocka_unit_test(duplicates),
 		cmocka_unit_test(replies),
+		cmocka_unit_test(utf8_cut),
 		cmocka_unit_test(error_body),
 	};
 	return RUN_TAP(tests);
