@@ -403,8 +403,10 @@ url_check(const char *u, char *why, size_t whysz)
 	if (*p == ':') {
 		long port = 0;
 
+		/* Digits past the sixth only count: a long would overflow. */
 		for (p++, i = 0; isdigit((unsigned char)*p); p++, i++)
-			port = port * 10 + (*p - '0');
+			if (i < 6)
+				port = port * 10 + (*p - '0');
 		if (i == 0 || i > 5 || port < 1 || port > 65535 ||
 		    (*p != '\0' && *p != '/' && *p != '?')) {
 			snprintf(why, whysz, "has a bad port");

@@ -119,6 +119,9 @@ checks(void **state)
 	char *bad_url[] = { e1, e2,
 	    "BRICKGATE_NOTIFICATION_URL=http://shop.example/w", NULL };
 	char *unknown[] = { e1, e2, "BRICKGATE_THREDS=1", NULL };
+	/* fuzz/config.c: a long port overflowed a long (undefined). */
+	char *long_port[] = { e1, e2, "BRICKGATE_API_BASE=https://host:"
+	    "97777777777777777777777777777777/", NULL };
 	char *no_token[] = { e2, NULL };
 
 	(void)state;
@@ -130,6 +133,7 @@ checks(void **state)
 	assert_int_equal(count_problems(NULL, bad_site, "site"), 1);
 	assert_int_equal(count_problems(NULL, bad_url, "must use https"), 1);
 	assert_int_equal(count_problems(NULL, unknown, "BRICKGATE_THREDS"), 1);
+	assert_int_equal(count_problems(NULL, long_port, "has a bad port"), 1);
 	assert_int_equal(count_problems(NULL, no_token, "no access token"), 1);
 	assert_int_equal(count_problems("bogus = 1\n", ok,
 	    "unknown key 'bogus'"), 1);
