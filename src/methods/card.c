@@ -105,9 +105,9 @@ card_summarise(json_object *payment, json_object *summary)
 	if (detail == NULL || strcmp(detail, "pending_challenge") != 0)
 		return;
 	ds = json_object_new_object();
-	method_copy(ds, "external_resource_url", payment,
+	method_copy_string(ds, "external_resource_url", payment,
 	    "three_ds_info.external_resource_url");
-	method_copy(ds, "creq", payment, "three_ds_info.creq");
+	method_copy_string(ds, "creq", payment, "three_ds_info.creq");
 	json_object_object_add(summary, "three_ds", ds);
 }
 

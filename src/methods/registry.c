@@ -101,6 +101,16 @@ method_copy(json_object *obj, const char *name, json_object *form,
 		json_object_object_add(obj, name, json_object_get(v));
 }
 
+void
+method_copy_string(json_object *obj, const char *name, json_object *from,
+    const char *path)
+{
+	json_object *v = form_get(from, path);
+
+	if (json_object_is_type(v, json_type_string))
+		json_object_object_add(obj, name, json_object_get(v));
+}
+
 json_object *
 method_payer_value(const struct method_call *mc, const char *path)
 {

@@ -12,6 +12,7 @@
 #include "form.h"
 #include "json_strict.h"
 #include "purchase.h"
+#include "summary.h"
 
 static struct bg_config cfg;
 static struct bg_log quiet = { -1, NULL, LOG_ERROR };
@@ -111,12 +112,47 @@ search_results(void **state)
 	context_free(&p.c);
 }
 
+/*
+ * fuzz/mp_reply.c's check that the summary holds only what contract
+ * section 5 lists: a Pix code, voucher or 3DS value that is not a string
+ * (an object, which could carry anything) is left out.
+ */
+static void
+summary_takes_strings_only(void **state)
+{
+	json_object *pay, *s;
+
+	(void)state;
+	pay = parse("{\"id\": 91000000003, \"status\": \"pending\", "
+	    "\"payment_method_id\": \"pix\", \"payment_type_id\": "
+	    "\"bank_transfer\", \"transaction_amount\": 25, "
+	    "\"date_of_expiration\": [1], \"point_of_interaction\": "
+	    "{\"transaction_data\": {\"qr_code\": {\"payer\": \"x\"}, "
+	    "\"ticket_url\": \"https://mp.example/t\"}}}");
+	s = summary_build("order-1", pay, cfg.site);
+	assert_string_equal(json_object_to_json_string_ext(form_get(s, "pix"),
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+	    "{\"ticket_url\":\"https://mp.example/t\"}");
+	json_object_put(s);
+	json_object_put(pay);
+	pay = parse("{\"id\": 1, \"status\": \"pending\", "
+	    "\"status_detail\": \"pending_challenge\", "
+	    "\"payment_method_id\": \"master\", \"three_ds_info\": "
+	    "{\"creq\": 5, \"external_resource_url\": {}}}");
+	s = summary_build("order-1", pay, cfg.site);
+	assert_int_equal(json_object_object_length(form_get(s, "three_ds")),
+	    0);
+	json_object_put(s);
+	json_object_put(pay);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(payment_without_method),
 		cmocka_unit_test(search_results),
+		cmocka_unit_test(summary_takes_strings_only),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return cmocka_run_group_tests(tests, setup, teardown);
