@@ -127,15 +127,14 @@ static int
 key_index(const char *name)
 {
 	char norm[64];
-	size_t i;
+	size_t i, n = strlen(name);
 
-	for (i = 0; name[i] != '\0'; i++) {
-		if (i + 1 >= sizeof(norm))
-			return -1;
+	if (n >= sizeof(norm))
+		return -1;
+	for (i = 0; i < n; i++)
 		norm[i] = name[i] == '-' ? '_' :
 		    (char)tolower((unsigned char)name[i]);
-	}
-	norm[i] = '\0';
+	norm[n] = '\0';
 	for (i = 0; i < CONFIG_NKEYS; i++)
 		if (strcmp(keys[i].name, norm) == 0)
 			return (int)i;
