@@ -273,6 +273,7 @@ scan(const char *buf, size_t len, int max_depth, size_t *members,
 	s.p = (const unsigned char *)buf;
 	s.end = s.p + len;
 	s.max_depth = max_depth;
+	*members = 0;
 	if (value(&s) == 0) {
 		skip_ws(&s);
 		if (s.p == s.end) {
