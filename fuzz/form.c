@@ -119,13 +119,15 @@ purchase_text(char *buf, size_t size, const struct bg_site *site, int v)
 		    "\"11\",\"number\":\"912345678\"}},\"items\":[{\"id\":"
 		    "\"m1\",\"title\":\"Mug\",\"quantity\":2,\"unit_price\":"
 		    "\"%s\"}],\"max_installments\":6,\"expires_at\":"
-		    "\"2026-01-31T00:00:00Z\",\"statement_descriptor\":\"MUGS\","
-		    "\"metadata\":{\"order\":1001,\"channel\":\"web\"}}",
+		    "\"2026-01-31T00:00:00Z\",\"statement_descriptor\":"
+		    "\"MUGS\",\"metadata\":{\"order\":1001,\"channel\":"
+		    "\"web\"}}",
 		    amount, site->id, site->currency, id, half);
 	else
 		snprintf(buf, size, "{\"amount\":\"%s\",\"payer\":{\"email\":"
-		    "\"buyer@example.com\"},\"payment_methods\":[\"credit_card\","
-		    "\"debit_card\",\"pix\",\"bolbradesco\",\"oxxo\",\"pse\"],"
+		    "\"buyer@example.com\"},\"payment_methods\":["
+		    "\"credit_card\",\"debit_card\",\"pix\",\"bolbradesco\","
+		    "\"oxxo\",\"pse\"],"
 		    "\"max_installments\":1,\"expires_at\":"
 		    "\"2026-01-01T00:20:00Z\"}", amount);
 }
