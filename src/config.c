@@ -100,6 +100,8 @@ problems_add(struct bg_problems *p, const char *fmt, ...)
 	va_list ap;
 	char *line;
 
+	/* Past the limit a problem is counted, so that callers see it. */
+	p->total++;
 	if (p->n >= CONFIG_MAX_PROBLEMS)
 		return;
 	va_start(ap, fmt);
@@ -117,7 +119,7 @@ problems_free(struct bg_problems *p)
 
 	for (i = 0; i < p->n; i++)
 		free(p->line[i]);
-	p->n = 0;
+	p->n = p->total = 0;
 }
 
 /* Folds dashes to underscores and lower-cases; -1 if not a key. */
@@ -125,15 +127,14 @@ static int
 key_index(const char *name)
 {
 	char norm[64];
-	size_t i;
+	size_t i, n = strlen(name);
 
-	for (i = 0; name[i] != '\0'; i++) {
-		if (i + 1 >= sizeof(norm))
-			return -1;
+	if (n >= sizeof(norm))
+		return -1;
+	for (i = 0; i < n; i++)
 		norm[i] = name[i] == '-' ? '_' :
 		    (char)tolower((unsigned char)name[i]);
-	}
-	norm[i] = '\0';
+	norm[n] = '\0';
 	for (i = 0; i < CONFIG_NKEYS; i++)
 		if (strcmp(keys[i].name, norm) == 0)
 			return (int)i;
@@ -200,13 +201,58 @@ trim(char *s)
 }
 
 int
-config_read_file(struct bg_config *c, const char *path, int must_exist,
+config_read_stream(struct bg_config *c, FILE *f, const char *name,
     struct bg_problems *p)
 {
 	char line[4096], *key, *value, *eq;
 	unsigned char seen[CONFIG_NKEYS] = { 0 };
+	int lineno = 0, k, before = p->total;
+
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			problems_add(p, "%s:%d: line too long", name, lineno);
+			break;
+		}
+		key = trim(line);
+		if (*key == '\0' || *key == '#')
+			continue;
+		if ((eq = strchr(key, '=')) == NULL) {
+			problems_add(p, "%s:%d: expected key = value", name,
+			    lineno);
+			continue;
+		}
+		*eq = '\0';
+		key = trim(key);
+		value = trim(eq + 1);
+		if ((k = key_index(key)) < 0) {
+			problems_add(p, "%s:%d: unknown key '%s'", name,
+			    lineno, key);
+			continue;
+		}
+		if (keys[k].flags & F_ENV_ONLY) {
+			problems_add(p, "%s:%d: %s is accepted from the "
+			    "environment only (BRICKGATE_%s); use "
+			    "access_token_file", name, lineno, keys[k].name,
+			    "ACCESS_TOKEN");
+			continue;
+		}
+		if (seen[k]++) {
+			problems_add(p, "%s:%d: %s given twice", name, lineno,
+			    keys[k].name);
+			continue;
+		}
+		set_raw(c, k, value, SRC_FILE);
+	}
+	return p->total == before ? 0 : -1;
+}
+
+int
+config_read_file(struct bg_config *c, const char *path, int must_exist,
+    struct bg_problems *p)
+{
 	FILE *f;
-	int lineno = 0, k, before = p->n;
+	int rc;
 
 	if ((f = fopen(path, "re")) == NULL) {
 		if (errno == ENOENT && !must_exist)
@@ -216,44 +262,9 @@ config_read_file(struct bg_config *c, const char *path, int must_exist,
 	}
 	free(c->config_path);
 	c->config_path = strdup(path);
-	while (fgets(line, sizeof(line), f) != NULL) {
-		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			problems_add(p, "%s:%d: line too long", path, lineno);
-			break;
-		}
-		key = trim(line);
-		if (*key == '\0' || *key == '#')
-			continue;
-		if ((eq = strchr(key, '=')) == NULL) {
-			problems_add(p, "%s:%d: expected key = value", path,
-			    lineno);
-			continue;
-		}
-		*eq = '\0';
-		key = trim(key);
-		value = trim(eq + 1);
-		if ((k = key_index(key)) < 0) {
-			problems_add(p, "%s:%d: unknown key '%s'", path,
-			    lineno, key);
-			continue;
-		}
-		if (keys[k].flags & F_ENV_ONLY) {
-			problems_add(p, "%s:%d: %s is accepted from the "
-			    "environment only (BRICKGATE_%s); use "
-			    "access_token_file", path, lineno, keys[k].name,
-			    "ACCESS_TOKEN");
-			continue;
-		}
-		if (seen[k]++) {
-			problems_add(p, "%s:%d: %s given twice", path, lineno,
-			    keys[k].name);
-			continue;
-		}
-		set_raw(c, k, value, SRC_FILE);
-	}
+	rc = config_read_stream(c, f, path, p);
 	fclose(f);
-	return p->n == before ? 0 : -1;
+	return rc;
 }
 
 void
@@ -391,8 +402,10 @@ url_check(const char *u, char *why, size_t whysz)
 	if (*p == ':') {
 		long port = 0;
 
+		/* Digits past the sixth only count: a long would overflow. */
 		for (p++, i = 0; isdigit((unsigned char)*p); p++, i++)
-			port = port * 10 + (*p - '0');
+			if (i < 6)
+				port = port * 10 + (*p - '0');
 		if (i == 0 || i > 5 || port < 1 || port > 65535 ||
 		    (*p != '\0' && *p != '/' && *p != '?')) {
 			snprintf(why, whysz, "has a bad port");
@@ -521,9 +534,9 @@ finish_key(struct bg_config *c, int k, struct bg_problems *p)
 }
 
 int
-config_finish(struct bg_config *c, struct bg_problems *p)
+config_check(struct bg_config *c, struct bg_problems *p)
 {
-	int k, before = p->n;
+	int k, before = p->total;
 	size_t i;
 
 	for (k = 0; k < CONFIG_NKEYS; k++)
@@ -551,16 +564,27 @@ config_finish(struct bg_config *c, struct bg_problems *p)
 	else if (c->access_token_file != NULL && c->access_token != NULL)
 		problems_add(p, "access token given twice: set "
 		    "access_token_file or BRICKGATE_ACCESS_TOKEN, not both");
-	else if (c->access_token_file != NULL)
-		check_secret("access_token_file", c->access_token_file, p);
-	else if (c->access_token == NULL)
+	else if (c->access_token_file == NULL && c->access_token == NULL)
 		problems_add(p, "no access token: set access_token_file (or "
 		    "BRICKGATE_ACCESS_TOKEN where the environment is the "
 		    "only means)");
-	else if (c->access_token[0] == '\0' ||
-	    strpbrk(c->access_token, " \t\r\n") != NULL)
+	else if (c->access_token_file == NULL &&
+	    (c->access_token[0] == '\0' ||
+	    strpbrk(c->access_token, " \t\r\n") != NULL))
 		problems_add(p, "BRICKGATE_ACCESS_TOKEN is empty or has "
 		    "white space");
+	return p->total == before ? 0 : -1;
+}
+
+int
+config_finish(struct bg_config *c, struct bg_problems *p)
+{
+	int before = p->total;
+
+	config_check(c, p);
+	if (!c->no_token && c->access_token_file != NULL &&
+	    c->access_token == NULL)
+		check_secret("access_token_file", c->access_token_file, p);
 	if (c->webhook_secret_file != NULL)
 		check_secret("webhook_secret_file", c->webhook_secret_file, p);
 	if (c->ca_file != NULL && access(c->ca_file, R_OK) == -1)
@@ -569,7 +593,7 @@ config_finish(struct bg_config *c, struct bg_problems *p)
 		check_dir(c->context_dir, p);
 	if (c->log_file != NULL)
 		check_log_file(c->log_file, p);
-	return p->n == before ? 0 : -1;
+	return p->total == before ? 0 : -1;
 }
 
 void

@@ -21,6 +21,7 @@
 struct bg_problems {
 	char	*line[CONFIG_MAX_PROBLEMS];
 	int	 n;
+	int	 total;		/* every problem, the ones not kept too */
 };
 
 void	 problems_add(struct bg_problems *p, const char *fmt, ...)
@@ -79,6 +80,10 @@ void	 config_free(struct bg_config *c);
 int	 config_read_file(struct bg_config *c, const char *path,
 	    int must_exist, struct bg_problems *p);
 
+/* The same lines from any stream; name labels them in problems. */
+int	 config_read_stream(struct bg_config *c, FILE *f, const char *name,
+	    struct bg_problems *p);
+
 /* Applies every BRICKGATE_* variable of envp (BRICKGATE_CONFIG aside). */
 void	 config_read_env(struct bg_config *c, char *const *envp,
 	    struct bg_problems *p);
@@ -96,6 +101,13 @@ int	 config_is_key(const char *name);
  * Returns 0 when p gained no problem.
  */
 int	 config_finish(struct bg_config *c, struct bg_problems *p);
+
+/*
+ * config_finish() without the file system: the values alone (numbers,
+ * URLs, enums, whether a token is given), so that it can run on any
+ * input.  config_finish() calls it first.
+ */
+int	 config_check(struct bg_config *c, struct bg_problems *p);
 
 /* Prints what --check-config found, never a secret. */
 void	 config_print(const struct bg_config *c, FILE *out);

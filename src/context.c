@@ -392,10 +392,11 @@ context_add_attempt(struct bg_context *c, const char *key,
 	json_object_object_add(a, "state", json_object_new_string("creating"));
 	json_object_object_add(a, "idempotency_key",
 	    json_object_new_string(key));
+	/* A payment found at Mercado Pago may lack them: JSON null. */
 	json_object_object_add(a, "payment_method_id",
-	    json_object_new_string(method_id));
+	    method_id ? json_object_new_string(method_id) : NULL);
 	json_object_object_add(a, "payment_type_id",
-	    json_object_new_string(type_id));
+	    type_id ? json_object_new_string(type_id) : NULL);
 	json_object_object_add(a, "status", NULL);
 	json_object_object_add(a, "status_detail", NULL);
 	json_object_object_add(a, "started_at", json_object_new_string(ts));

@@ -57,7 +57,8 @@ json_object *context_attempts(struct bg_context *c);
 
 /*
  * Appends an attempt in state "creating" with its idempotency key and
- * makes it the latest; returns it (borrowed).
+ * makes it the latest; returns it (borrowed).  method_id and type_id may
+ * be NULL (unknown).
  */
 json_object *context_add_attempt(struct bg_context *c, const char *key,
 	    const char *method_id, const char *type_id, int64_t now);

@@ -10,6 +10,9 @@
 
 #include "error.h"
 
+#undef bg_fail		/* error.h's stand-in for the analyzer */
+#include "json_strict.h"
+
 int
 bg_fail(struct bg_error *e, int status, const char *code, const char *field,
     const char *fmt, ...)
@@ -24,6 +27,9 @@ bg_fail(struct bg_error *e, int status, const char *code, const char *field,
 	vsnprintf(e->message, sizeof(e->message), fmt, ap);
 	va_end(ap);
 	snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
+	/* Both go into a JSON body: a cut must not split a character. */
+	json_utf8_cut(e->message);
+	json_utf8_cut(e->field);
 	return -1;
 }
 

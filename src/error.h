@@ -22,6 +22,14 @@ struct bg_error {
 int	 bg_fail(struct bg_error *e, int status, const char *code,
 	    const char *field, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
+#ifdef __clang_analyzer__
+/*
+ * clang's analyzer (scan-build) does not follow calls to variadic
+ * functions, so it would not know that this one is always -1 and would
+ * explore `return bg_fail(...)` as a success.  Analysis only.
+ */
+#define bg_fail(...)	(bg_fail(__VA_ARGS__), -1)
+#endif
 void	 bg_error_clear(struct bg_error *e);
 
 /* Reason phrase for a status line ("Bad Request"); never NULL. */

@@ -11,6 +11,7 @@
 struct jscan {
 	const unsigned char *p, *end;
 	int	 depth, max_depth;
+	size_t	 members;	/* object members seen, at every depth */
 	const char *why;
 };
 
@@ -228,6 +229,7 @@ container(struct jscan *s, unsigned char close)
 			if (s->p >= s->end || *s->p != ':')
 				return fail(s, "expected ':'");
 			s->p++;
+			s->members++;
 		}
 		if (value(s) < 0)
 			return -1;
@@ -260,8 +262,9 @@ value(struct jscan *s)
 	}
 }
 
-int
-json_strict_check(const char *buf, size_t len, int max_depth,
+/* The recogniser; on success *members counts every object member. */
+static int
+scan(const char *buf, size_t len, int max_depth, size_t *members,
     struct bg_error *e)
 {
 	struct jscan s;
@@ -270,10 +273,13 @@ json_strict_check(const char *buf, size_t len, int max_depth,
 	s.p = (const unsigned char *)buf;
 	s.end = s.p + len;
 	s.max_depth = max_depth;
+	*members = 0;
 	if (value(&s) == 0) {
 		skip_ws(&s);
-		if (s.p == s.end)
+		if (s.p == s.end) {
+			*members = s.members;
 			return 0;
+		}
 		fail(&s, "trailing characters after the JSON value");
 	}
 	return bg_fail(e, 400, "invalid_json", NULL,
@@ -282,15 +288,49 @@ json_strict_check(const char *buf, size_t len, int max_depth,
 }
 
 int
+json_strict_check(const char *buf, size_t len, int max_depth,
+    struct bg_error *e)
+{
+	size_t members;
+
+	return scan(buf, len, max_depth, &members, e);
+}
+
+/*
+ * Members in the tree json-c built.  json-c keeps the last of duplicate
+ * names, so the tree holds fewer members than the text exactly when
+ * some object repeats a name ("a" and "\u0061" included).  Recursion
+ * is bounded by the depth the recogniser allowed.
+ */
+static size_t
+tree_members(json_object *o)
+{
+	size_t n = 0, i, len;
+
+	if (json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, k, v) {
+			(void)k;
+			n += 1 + tree_members(v);
+		}
+	} else if (json_object_is_type(o, json_type_array)) {
+		len = json_object_array_length(o);
+		for (i = 0; i < len; i++)
+			n += tree_members(json_object_array_get_idx(o, i));
+	}
+	return n;
+}
+
+int
 json_strict_parse(const char *buf, size_t len, int max_depth,
     json_object **out, struct bg_error *e)
 {
 	struct json_tokener *tok;
 	json_object *o;
+	size_t members;
 	int tok_failed = 0;
 
 	*out = NULL;
-	if (json_strict_check(buf, len, max_depth, e) < 0)
+	if (scan(buf, len, max_depth, &members, e) < 0)
 		return -1;
 	/* json-c counts depth one deeper than we do for scalars. */
 	tok = json_tokener_new_ex(max_depth + 1);
@@ -322,8 +362,32 @@ json_strict_parse(const char *buf, size_t len, int max_depth,
 		    "request body is not valid JSON");
 	}
 	json_tokener_free(tok);
+	/* json-c keeps the last of a repeated name: which one was meant? */
+	if (tree_members(o) != members) {
+		json_object_put(o);
+		return bg_fail(e, 400, "invalid_json", NULL,
+		    "request body is not valid JSON: an object repeats a "
+		    "member name");
+	}
 	*out = o;
 	return 0;
+}
+
+void
+json_utf8_cut(char *s)
+{
+	size_t n = strlen(s), lead = n, need;
+	unsigned char c;
+
+	/* Back over continuation bytes to the sequence's first byte. */
+	while (lead > 0 && n - lead < 3 &&
+	    ((unsigned char)s[lead - 1] & 0xC0) == 0x80)
+		lead--;
+	if (lead == 0 || (c = (unsigned char)s[lead - 1]) < 0xC0)
+		return;
+	need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+	if (n - (lead - 1) < need)
+		s[lead - 1] = '\0';
 }
 
 const char *

@@ -201,7 +201,7 @@ int
 main(int argc, char **argv)
 {
 	static struct bg_secrets secrets = { PTHREAD_MUTEX_INITIALIZER, 0, 0 };
-	struct bg_problems probs = { { 0 }, 0 };
+	struct bg_problems probs = { { 0 }, 0, 0 };
 	struct bg_config cfg;
 	struct bg_log log;
 	struct bg_ctx ctx;

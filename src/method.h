@@ -93,4 +93,12 @@ int	 method_check_identification(const struct method_call *mc,
 void	 method_copy(json_object *obj, const char *name, json_object *form,
 	    const char *path);
 
+/*
+ * The same for a string only: what a summary takes from Mercado Pago's
+ * payment goes to the browser, and must not carry whatever an object
+ * there would hold.
+ */
+void	 method_copy_string(json_object *obj, const char *name,
+	    json_object *from, const char *path);
+
 #endif

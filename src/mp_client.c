@@ -15,9 +15,12 @@
 #include <curl/curl.h>
 
 #include "form.h"
+#include "json_strict.h"
 #include "mp_client.h"
 
 #define MAX_REPLY (2 * 1024 * 1024)
+/* Search results wrap payments that echo the context's metadata. */
+#define MP_MAX_DEPTH 32
 #define TOKEN_MAX 512
 
 struct mp_client {
@@ -200,7 +203,6 @@ mp_call(struct mp_client *c, const char *method, const char *path,
 {
 	struct curl_slist *h;
 	struct timespec t0;
-	json_tokener *tok;
 	CURLcode rc;
 	char url[1024];
 
@@ -232,18 +234,20 @@ mp_call(struct mp_client *c, const char *method, const char *path,
 	}
 	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &out->status);
 	out->retry_after_ms = c->retry_after_ms;
-	if (c->len > 0 && (tok = json_tokener_new()) != NULL) {
-		out->json = json_tokener_parse_ex(tok, c->buf, (int)c->len);
-		if (json_tokener_get_error(tok) != json_tokener_success ||
-		    c->buf[json_tokener_get_parse_end(tok) +
-		    strspn(c->buf + json_tokener_get_parse_end(tok),
-		    " \t\r\n")] != '\0') {
-			json_object_put(out->json);
-			out->json = NULL;
-		}
-		json_tokener_free(tok);
-	}
+	out->json = mp_reply_parse(c->buf, c->len);
 	return 0;
+}
+
+json_object *
+mp_reply_parse(const char *buf, size_t len)
+{
+	struct bg_error e;
+	json_object *o = NULL;
+
+	if (len == 0 ||
+	    json_strict_parse(buf, len, MP_MAX_DEPTH, &o, &e) == -1)
+		return NULL;
+	return o;
 }
 
 void
@@ -260,9 +264,10 @@ cause_code(json_object *cause, char *buf, size_t size)
 
 	if (json_object_is_type(c, json_type_int))
 		snprintf(buf, size, "%lld", (long long)json_object_get_int64(c));
-	else if (json_object_is_type(c, json_type_string))
+	else if (json_object_is_type(c, json_type_string)) {
 		snprintf(buf, size, "%s", json_object_get_string(c));
-	else
+		json_utf8_cut(buf);	/* it reaches the browser */
+	} else
 		buf[0] = '\0';
 	return buf;
 }

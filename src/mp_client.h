@@ -42,6 +42,14 @@ int	 mp_call(struct mp_client *c, const char *method, const char *path,
 	    struct mp_reply *out);
 void	 mp_reply_clear(struct mp_reply *r);
 
+/*
+ * An answer's body as JSON, or NULL: the same strict reading as the
+ * browser's bodies (repeated member names included), so that a reply
+ * holding two statuses or two amounts counts as one brickgate cannot
+ * parse (a 2xx of that kind is retried, never recorded).
+ */
+json_object *mp_reply_parse(const char *buf, size_t len);
+
 /* An error body's causes as [{code (as text), description}], at most 10. */
 json_object *mp_causes(json_object *reply);
 /* True when the error body lists cause `code`. */

@@ -24,14 +24,8 @@
 #include "response.h"
 #include "timefmt.h"
 
-struct submission {
-	json_object	*form;		/* formData; NULL: wallet or credits */
-	const char	*selected;	/* selectedPaymentMethod, if given */
-};
-
-/* The Brick's formData alone, or its whole onSubmit argument. */
-static int
-read_submission(struct bg_request *r, struct submission *s,
+int
+payment_read_submission(json_object *root, struct submission *s,
     struct bg_error *e)
 {
 	static const char *const names[] = { "selectedPaymentMethod",
@@ -40,10 +34,10 @@ read_submission(struct bg_request *r, struct submission *s,
 	size_t i;
 
 	memset(s, 0, sizeof(*s));
-	if (r->json == NULL)
+	if (root == NULL)
 		return 0;
-	if (!json_object_object_get_ex(r->json, "formData", &fd)) {
-		s->form = r->json;
+	if (!json_object_object_get_ex(root, "formData", &fd)) {
+		s->form = root;
 		return 0;
 	}
 	if (fd != NULL && !json_object_is_type(fd, json_type_object))
@@ -51,7 +45,7 @@ read_submission(struct bg_request *r, struct submission *s,
 		    "formData must be an object or null");
 	s->form = fd;
 	for (i = 0; i < 3 && s->selected == NULL; i++)
-		if (json_object_object_get_ex(r->json, names[i], &sel) &&
+		if (json_object_object_get_ex(root, names[i], &sel) &&
 		    sel != NULL) {
 			if (!json_object_is_type(sel, json_type_string))
 				return bg_fail(e, 400, "invalid_field",
@@ -436,13 +430,25 @@ create(struct purchase *p, struct bg_request *r, const struct pm *pm,
 	return rc;
 }
 
+json_object *
+payment_prepare(struct method_call *mc, struct bg_error *e)
+{
+	const struct method *m = NULL;
+
+	if (pick(mc, &m, e) == -1 ||
+	    form_validate(mc->form, m->fields, e) == -1 ||
+	    m->validate(mc, e) == -1 || check_metadata(mc->form, e) == -1 ||
+	    check_purchase(mc, e) == -1)
+		return NULL;
+	return build_body(mc, m, e);
+}
+
 /* Steps 3 to 8, once the purchase is loaded and open for a payment. */
 static int
 pay(struct bg_ctx *ctx, struct purchase *p, struct bg_request *r,
     json_object *form, struct bg_error *e)
 {
 	struct method_call mc;
-	const struct method *m = NULL;
 	json_object *body;
 	int rc;
 
@@ -452,12 +458,7 @@ pay(struct bg_ctx *ctx, struct purchase *p, struct bg_request *r,
 	mc.form = form;
 	mc.remote_addr = r->io->param(r->io, "REMOTE_ADDR");
 	mc.now_ms = now_ms();
-	if (pick(&mc, &m, e) == -1 ||
-	    form_validate(form, m->fields, e) == -1 ||
-	    m->validate(&mc, e) == -1 || check_metadata(form, e) == -1 ||
-	    check_purchase(&mc, e) == -1)
-		return -1;
-	if ((body = build_body(&mc, m, e)) == NULL)
+	if ((body = payment_prepare(&mc, e)) == NULL)
 		return -1;
 	rc = cancel_pending(p, r, e);
 	if (rc == 0)
@@ -480,7 +481,7 @@ payment_process(struct bg_ctx *ctx, struct bg_request *r,
 
 	if (request_purchase_id(r, e) == -1 ||
 	    request_read_json(r, ctx->cfg->max_body_bytes, 1, e) == -1 ||
-	    read_submission(r, &s, e) == -1)
+	    payment_read_submission(r->json, &s, e) == -1)
 		return -1;
 	purchase_init(&p, ctx->cfg, ctx->store, r->mp, ctx->log,
 	    ctx->cfg->request_deadline_ms);

@@ -5,15 +5,40 @@
 #ifndef BG_PAYMENT_H
 #define BG_PAYMENT_H
 
+#include "method.h"
 #include "purchase.h"
 #include "request.h"
 #include "server.h"
+
+/* What the Brick submitted. */
+struct submission {
+	json_object	*form;		/* formData; NULL: wallet or credits */
+	const char	*selected;	/* selectedPaymentMethod, if given */
+};
 
 /* Both answer the request themselves (0) or fill e for the router (-1). */
 int	 payment_process(struct bg_ctx *ctx, struct bg_request *r,
 	    struct bg_error *e);
 int	 payment_status(struct bg_ctx *ctx, struct bg_request *r,
 	    struct bg_error *e);
+
+/*
+ * root, the parsed request body (NULL for JSON null), as the Brick's
+ * formData alone or its whole onSubmit argument; s borrows from it.
+ * 400 invalid_field for a formData that is not an object or null, or
+ * a wallet selection that sends form data.
+ */
+int	 payment_read_submission(json_object *root, struct submission *s,
+	    struct bg_error *e);
+
+/*
+ * Steps 3 to 6 on a loaded purchase (mc->cfg, ctx, form, remote_addr,
+ * now_ms): the module through the method table (sets mc->pm), the
+ * form's fields, the checks against the purchase, then the payment body
+ * to send (the caller's), or NULL with e.  Reads no file and calls
+ * nothing upstream.
+ */
+json_object *payment_prepare(struct method_call *mc, struct bg_error *e);
 
 /*
  * The end of step 2: a paid purchase (409 with its payment, answered

@@ -61,6 +61,7 @@ pref_items(const struct bg_context *c)
 		snprintf(title, sizeof(title), "%s", c->description);
 	else
 		snprintf(title, sizeof(title), "Purchase %s", c->id);
+	json_utf8_cut(title);	/* a long description is cut */
 	it = json_object_new_object();
 	json_object_object_add(it, "title", json_object_new_string(title));
 	json_object_object_add(it, "quantity", json_object_new_int(1));
@@ -99,8 +100,8 @@ add(json_object *o, const char *key, json_object *v)
 		json_object_object_add(o, key, v);
 }
 
-static json_object *
-pref_body(const struct bg_config *cfg, const struct bg_context *c)
+json_object *
+preference_body(const struct bg_config *cfg, const struct bg_context *c)
 {
 	json_object *body = json_object_new_object(), *back;
 	static const char *const outcomes[] = { "success", "pending",
@@ -188,7 +189,7 @@ create(struct purchase *p, struct bg_request *r, struct bg_error *e)
 
 	if (uuid_v4(key, sizeof(key), e) == -1)
 		return -1;
-	body = pref_body(p->cfg, &p->c);
+	body = preference_body(p->cfg, &p->c);
 	outcome = purchase_post(p, "/checkout/preferences", body, key,
 	    pref_complete, &rep);
 	json_object_put(body);

@@ -280,29 +280,16 @@ purchase_learn(struct purchase *p, json_object *pay, json_object *open)
 	return a;
 }
 
-/* Records the payments a search finds (purchase_learn, in order). */
-static int
-settle_search(struct purchase *p, json_object *open)
+int
+purchase_learn_search(struct purchase *p, json_object *reply,
+    json_object *open)
 {
-	json_object *results, *pay;
-	struct mp_reply rep;
-	char path[160];
+	json_object *results = form_get(reply, "results"), *pay;
 	size_t i, n;
 	int changed = 0;
 
-	snprintf(path, sizeof(path), "/v1/payments/search?external_reference="
-	    "%s&sort=date_created&criteria=asc", p->c.id);
-	if (mp_call(p->mp, "GET", path, NULL, NULL, purchase_call_budget(p),
-	    &rep) == -1 || rep.status != 200 || !json_object_is_type(results =
-	    form_get(rep.json, "results"), json_type_array)) {
-		p->upstream_ms += rep.ms;
-		p->unanswered++;
-		log_msg(p->log, LOG_WARN, "purchase %s: search failed (%s%ld);"
-		    " records kept as they are", p->c.id, rep.why, rep.status);
-		mp_reply_clear(&rep);
-		return 0;
-	}
-	p->upstream_ms += rep.ms;
+	if (!json_object_is_type(results, json_type_array))
+		return -1;
 	n = json_object_array_length(results);
 	for (i = 0; i < n; i++) {
 		pay = json_object_array_get_idx(results, i);
@@ -311,6 +298,29 @@ settle_search(struct purchase *p, json_object *open)
 		if (purchase_learn(p, pay, open) == open)
 			open = NULL;
 		changed = 1;
+	}
+	return changed;
+}
+
+/* Records the payments a search finds. */
+static int
+settle_search(struct purchase *p, json_object *open)
+{
+	struct mp_reply rep;
+	char path[160];
+	int changed = -1;
+
+	snprintf(path, sizeof(path), "/v1/payments/search?external_reference="
+	    "%s&sort=date_created&criteria=asc", p->c.id);
+	if (mp_call(p->mp, "GET", path, NULL, NULL, purchase_call_budget(p),
+	    &rep) == 0 && rep.status == 200)
+		changed = purchase_learn_search(p, rep.json, open);
+	p->upstream_ms += rep.ms;
+	if (changed == -1) {
+		p->unanswered++;
+		log_msg(p->log, LOG_WARN, "purchase %s: search failed (%s%ld);"
+		    " records kept as they are", p->c.id, rep.why, rep.status);
+		changed = 0;
 	}
 	mp_reply_clear(&rep);
 	return changed;

@@ -77,6 +77,14 @@ void	 purchase_record(struct purchase *p, json_object *attempt,
 json_object *purchase_learn(struct purchase *p, json_object *payment,
 	    json_object *open);
 
+/*
+ * Records the payments of a search answer's "results" (purchase_learn,
+ * in order; the first one not yet known fills open).  1 when something
+ * was recorded, 0 when nothing, -1 when the answer has no results.
+ */
+int	 purchase_learn_search(struct purchase *p, json_object *reply,
+	    json_object *open);
+
 /* A payment object we can record: a numeric id and a status. */
 int	 payment_complete(json_object *payment);
 

@@ -35,14 +35,45 @@ ack(struct bg_request *r, const char *what)
 
 /* The one value of a query parameter, or NULL (absent, bad, repeated). */
 static const char *
-param(struct bg_request *r, const char *key, int *present)
+param(const struct query *q, const char *key, int *present)
 {
 	const char *v = NULL;
-	enum query_found f = query_get(&r->query, key, &v);
+	enum query_found f = query_get(q, key, &v);
 
 	if (present != NULL)
 		*present = f != Q_ABSENT;
 	return f == Q_ONE ? v : NULL;
+}
+
+void
+webhook_read_query(const struct query *q, struct webhook_note *n)
+{
+	int has_data_id;
+
+	memset(n, 0, sizeof(*n));
+	n->data_id = param(q, "data.id", &has_data_id);
+	/* The older IPN calls cannot be verified: acknowledged, unused. */
+	n->ipn = !has_data_id && param(q, "topic", NULL) != NULL &&
+	    param(q, "id", NULL) != NULL;
+	/* Mercado Pago puts the topic in the query; the body says it too. */
+	n->type = param(q, "type", NULL);
+}
+
+void
+webhook_read_body(struct webhook_note *n, json_object *body)
+{
+	if (n->type == NULL)
+		n->type = form_str(body, "type");
+}
+
+int
+webhook_is_payment(const struct webhook_note *n)
+{
+	const char *id = n->data_id;
+
+	return n->type != NULL && strcmp(n->type, "payment") == 0 &&
+	    id != NULL && *id != '\0' && strlen(id) <= 19 &&
+	    id[strspn(id, "0123456789")] == '\0';
 }
 
 static int
@@ -140,34 +171,30 @@ record(struct bg_request *r, struct purchase *p, json_object *pay,
 int
 webhook_handle(struct bg_ctx *ctx, struct bg_request *r, struct bg_error *e)
 {
+	struct webhook_note n;
 	struct purchase p;
 	json_object *pay = NULL;
-	const char *data_id, *type;
-	int has_data_id, rc;
+	int rc;
 
 	if (ctx->cfg->webhook_secret_file == NULL)
 		return bg_fail(e, 503, "webhooks_not_configured", NULL,
 		    "webhooks are disabled: set webhook_secret_file");
-	data_id = param(r, "data.id", &has_data_id);
-	/* The older IPN calls cannot be verified: acknowledged, unused. */
-	if (!has_data_id && param(r, "topic", NULL) != NULL &&
-	    param(r, "id", NULL) != NULL)
+	webhook_read_query(&r->query, &n);
+	if (n.ipn)
 		return ack(r, "ignored");
-	if (verify(ctx, r, data_id, e) == -1)
+	if (verify(ctx, r, n.data_id, e) == -1)
 		return -1;
-	/* Mercado Pago puts the topic in the query; the body says it too. */
-	if ((type = param(r, "type", NULL)) == NULL &&
+	/* A body that is not strict JSON says nothing: ignored below. */
+	if (n.type == NULL &&
 	    request_read_json(r, ctx->cfg->max_body_bytes, 0, e) == 0)
-		type = form_str(r->json, "type");
+		webhook_read_body(&n, r->json);
 	bg_error_clear(e);
-	if (type == NULL || strcmp(type, "payment") != 0 || data_id == NULL ||
-	    *data_id == '\0' || strlen(data_id) > 19 ||
-	    data_id[strspn(data_id, "0123456789")] != '\0')
+	if (!webhook_is_payment(&n))
 		return ack(r, "ignored");
-	snprintf(r->payment_id, sizeof(r->payment_id), "%s", data_id);
+	snprintf(r->payment_id, sizeof(r->payment_id), "%s", n.data_id);
 	purchase_init(&p, ctx->cfg, ctx->store, r->mp, ctx->log,
 	    ctx->cfg->request_deadline_ms);
-	rc = fetch(&p, data_id, &pay, e);
+	rc = fetch(&p, n.data_id, &pay, e);
 	if (rc == 1)
 		rc = ack(r, "ignored");
 	else if (rc == 0)

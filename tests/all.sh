@@ -3,9 +3,10 @@
 # -Werror, and with AddressSanitizer + UndefinedBehaviorSanitizer; plus the
 # shared-hosting binary with libfcgi and json-c linked in), runs the
 # unit and integration suites against each build (and the demo in headless
-# Chromium against the first), and ends with "N passed, N failed" alone on
-# its last line (", N skipped" follows when a test was skipped).  Exits
-# non-zero on any failure.
+# Chromium against the first), smoke-runs every fuzz driver, runs cppcheck
+# and clang's analyzer over src/ and the integration suite under valgrind,
+# and ends with "N passed, N failed" alone on its last line (", N skipped"
+# follows when a test was skipped).  Exits non-zero on any failure.
 set -u
 cd "$(dirname "$0")/.."
 SRC=$PWD
@@ -87,6 +88,37 @@ if build "$OUT/build-asan" --enable-werror --enable-sanitizers; then
   count "$OUT/counts-asan"
 else
   fail_build "$OUT/build-asan"; failed=$((failed + 1))
+fi
+
+# 3. Fuzzing: every libFuzzer driver of fuzz/, built with clang, runs a
+# short smoke (FUZZ_SECONDS each, default 20) that first replays its
+# committed corpus whole, so an input that once crashed fails here.  The
+# long runs are the README's (Fuzzing and analysis).
+if ( fuzz/build ) >"$OUT/fuzz.build.log" 2>&1; then
+  fuzz/run --fresh --counts "$OUT/counts-fuzz" "${FUZZ_SECONDS:-20}"
+  count "$OUT/counts-fuzz"
+else
+  fail_build "$OUT/fuzz"; failed=$((failed + 1))
+fi
+
+# 4. Static analysis of src/: cppcheck and clang's analyzer, each with no
+# warning left but those tests/analysis/cppcheck.supp explains.
+tests/analyze --counts "$OUT/counts-analysis"
+count "$OUT/counts-analysis"
+
+# 5. The integration suite once more with every FastCGI brickgate under
+# valgrind's memcheck: an error, or bytes definitely or indirectly lost,
+# fails the test that started it.
+if [ -x "$OUT/build/brickgate" ]; then
+  rm -f "$OUT/valgrind-totals"
+  BG_VALGRIND=1 BG_VALGRIND_TOTALS=$OUT/valgrind-totals \
+    BRICKGATE_BUILD=$OUT/build python3 tests/run.py --label valgrind \
+    --counts "$OUT/counts-valgrind" tests/integration
+  count "$OUT/counts-valgrind"
+  [ -e "$OUT/valgrind-totals" ] && awk '{ p += $1; e += $2; d += $3;
+    i += $4 } END { printf "# valgrind: %d brickgate processes, %d errors, " \
+    "%d bytes definitely and %d indirectly lost\n", p, e, d, i }' \
+    "$OUT/valgrind-totals"
 fi
 
 if [ "$skipped" -gt 0 ]; then

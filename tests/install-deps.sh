@@ -18,6 +18,11 @@ PKGS="autoconf automake libtool pkg-config make gcc libc6-dev
 [ "${1:-}" = "--tests" ] && PKGS="$PKGS systemd logrotate"
 # php-cli: the PHP storefront example (examples/storefront) is run.
 [ "${1:-}" = "--tests" ] && PKGS="$PKGS php-cli"
+# The fuzz drivers (clang and libFuzzer's runtime; llvm for llvm-cov and
+# llvm-profdata), the static analyzers (cppcheck; scan-build is in
+# clang-tools) and valgrind.
+[ "${1:-}" = "--tests" ] && PKGS="$PKGS clang libclang-rt-14-dev llvm
+  cppcheck clang-tools valgrind"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -27,6 +27,8 @@ static const struct field_rule card_fields[] = {
 	{ "payer.email",		F_EMAIL,  F_OPTIONAL, 254, NULL },
 	{ "payer.type",			F_STRING, F_OPTIONAL, 16, payer_types },
 	{ "payer.id",			F_TOKEN,  F_OPTIONAL, 32, NULL },
+	{ "payer.first_name",		F_STRING, F_OPTIONAL, 64, NULL },
+	{ "payer.last_name",		F_STRING, F_OPTIONAL, 64, NULL },
 	{ "payer.identification",	F_OBJECT, F_OPTIONAL, 0, NULL },
 	{ "payer.identification.type",	F_STRING, F_OPTIONAL, 16, NULL },
 	{ "payer.identification.number", F_STRING, F_OPTIONAL, 32, NULL },
@@ -103,9 +105,9 @@ card_summarise(json_object *payment, json_object *summary)
 	if (detail == NULL || strcmp(detail, "pending_challenge") != 0)
 		return;
 	ds = json_object_new_object();
-	method_copy(ds, "external_resource_url", payment,
+	method_copy_string(ds, "external_resource_url", payment,
 	    "three_ds_info.external_resource_url");
-	method_copy(ds, "creq", payment, "three_ds_info.creq");
+	method_copy_string(ds, "creq", payment, "three_ds_info.creq");
 	json_object_object_add(summary, "three_ds", ds);
 }
 

@@ -77,13 +77,13 @@ pix_summarise(json_object *payment, json_object *summary)
 {
 	json_object *pix = json_object_new_object();
 
-	method_copy(pix, "qr_code", payment,
+	method_copy_string(pix, "qr_code", payment,
 	    "point_of_interaction.transaction_data.qr_code");
-	method_copy(pix, "qr_code_base64", payment,
+	method_copy_string(pix, "qr_code_base64", payment,
 	    "point_of_interaction.transaction_data.qr_code_base64");
-	method_copy(pix, "ticket_url", payment,
+	method_copy_string(pix, "ticket_url", payment,
 	    "point_of_interaction.transaction_data.ticket_url");
-	method_copy(pix, "expires_at", payment, "date_of_expiration");
+	method_copy_string(pix, "expires_at", payment, "date_of_expiration");
 	json_object_object_add(summary, "pix", pix);
 }
 

@@ -129,7 +129,7 @@ pse_summarise(json_object *payment, json_object *summary)
 	const char *status = form_str(payment, "status");
 
 	if (status != NULL && strcmp(status, "pending") == 0)
-		method_copy(summary, "redirect_url", payment,
+		method_copy_string(summary, "redirect_url", payment,
 		    "transaction_details.external_resource_url");
 }
 

@@ -101,6 +101,16 @@ method_copy(json_object *obj, const char *name, json_object *form,
 		json_object_object_add(obj, name, json_object_get(v));
 }
 
+void
+method_copy_string(json_object *obj, const char *name, json_object *from,
+    const char *path)
+{
+	json_object *v = form_get(from, path);
+
+	if (json_object_is_type(v, json_type_string))
+		json_object_object_add(obj, name, json_object_get(v));
+}
+
 json_object *
 method_payer_value(const struct method_call *mc, const char *path)
 {
@@ -134,14 +144,58 @@ method_check_identification(const struct method_call *mc, int required,
 	    "payer.identification", e);
 }
 
+/*
+ * The members of the form's payer objects that the modules' tables
+ * check; only those are sent, whatever else the browser put beside them.
+ */
+static const struct {
+	const char *name;
+	const char *const members[7];
+} payer_objects[] = {
+	{ "identification", { "type", "number", NULL } },
+	{ "address", { "zip_code", "street_name", "street_number",
+	    "neighborhood", "city", "federal_unit", NULL } },
+	{ "phone", { "area_code", "number", NULL } },
+};
+
+/* The form's payer.<name> as it may be sent: a new reference. */
+static json_object *
+form_payer_member(json_object *v, const char *name)
+{
+	json_object *o, *m;
+	size_t i, j;
+
+	if (!json_object_is_type(v, json_type_object))
+		return json_object_get(v);
+	for (i = 0; i < sizeof(payer_objects) / sizeof(payer_objects[0]); i++)
+		if (strcmp(payer_objects[i].name, name) == 0)
+			break;
+	if (i == sizeof(payer_objects) / sizeof(payer_objects[0]))
+		return NULL;	/* no payer member of ours is an object */
+	o = json_object_new_object();
+	for (j = 0; payer_objects[i].members[j] != NULL; j++)
+		if ((m = form_get(v, payer_objects[i].members[j])) != NULL)
+			json_object_object_add(o, payer_objects[i].members[j],
+			    json_object_get(m));
+	return o;
+}
+
 void
 method_payer_add(const struct method_call *mc, json_object *payer,
     const char *name)
 {
-	json_object *v = method_payer_value(mc, name);
+	char full[96];
+	json_object *v;
 
+	/* The context's payer is the shop's, checked when it was loaded. */
+	snprintf(full, sizeof(full), "payer.%s", name);
+	if ((v = form_get(mc->form, full)) != NULL)
+		v = form_payer_member(v, name);
+	else if (mc->ctx->payer != NULL &&
+	    (v = form_get(mc->ctx->payer, name)) != NULL)
+		json_object_get(v);
 	if (v != NULL)
-		json_object_object_add(payer, name, json_object_get(v));
+		json_object_object_add(payer, name, v);
 }
 
 json_object *

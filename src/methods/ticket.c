@@ -140,15 +140,15 @@ ticket_summarise(json_object *payment, json_object *summary)
 {
 	json_object *t = json_object_new_object(), *bc;
 
-	method_copy(t, "url", payment,
+	method_copy_string(t, "url", payment,
 	    "transaction_details.external_resource_url");
 	/* The barcode is in either place depending on the API's version. */
 	bc = form_get(payment, "transaction_details.barcode.content");
 	if (bc == NULL)
 		bc = form_get(payment, "barcode.content");
-	if (bc != NULL)
+	if (json_object_is_type(bc, json_type_string))
 		json_object_object_add(t, "barcode", json_object_get(bc));
-	method_copy(t, "expires_at", payment, "date_of_expiration");
+	method_copy_string(t, "expires_at", payment, "date_of_expiration");
 	json_object_object_add(summary, "ticket", t);
 }
 

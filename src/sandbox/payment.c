@@ -1130,7 +1130,7 @@ pref_request(json_object *pref)
  * of a preference names the same order.
  */
 static json_object *
-pref_order(struct sb_store *st, json_object *pref)
+pref_order(struct sb_store *st, const json_object *pref)
 {
 	json_object *o = json_object_new_object();
 	size_t i;

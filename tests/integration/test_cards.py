@@ -342,6 +342,9 @@ INVALID_CONTEXTS = [
     '{"amount": "150.00", "items": [{"quantity": 1.5, "unit_price": "1"}]}',
     '{"amount": "150.00", "purpose": "gift"}',
     '{"amount": "150.00", "payments": {}}',
+    '{"amount": "1.00", "amount": "150.00"}',
+    '{"amount": "150.00", "payer": {"email": "%s", "email": "x@y.z"}}'
+    % EMAIL,
 ]
 
 
@@ -361,6 +364,30 @@ def test_number_amount_in_context():
     pid = "number-amount"
     S.write_raw(pid, '{"amount": 150.5}')
     created(S.pay(pid, S.card_form(amount="150.50")), "approved")
+
+
+def test_repeated_member_names_are_invalid_json():
+    """json-c keeps the last of two members with one name, so a form
+    could show one amount and be read with another.  Any repeat, at any
+    depth and however it is spelt, is 400 invalid_json, before anything
+    is called or written."""
+    pid = S.context()
+    form = dumps(S.card_form())
+    assert form.startswith('{"token": ')
+    cases = [
+        '{"transaction_amount": 1, ' + form[1:],    # the last one is right
+        form[:-1] + ', "transaction_amount": 1000}',
+        form[:-1] + ', "\\u0074ransaction_amount": 1}',
+        form.replace('"payer": {', '"payer": {"email": "x@y.z", ', 1),
+        form[:-1] + ', "metadata": {"payment_point": "a", '
+        '"payment_point": "b"}}',
+        '{"selectedPaymentMethod": "credit_card", "formData": %s, '
+        '"formData": %s}' % (form, form),
+    ]
+    for raw in cases:
+        r = refused(S, pid, None, 400, "invalid_json", raw=raw)
+        assert "repeats a member name" in r.json()["error"]["message"], r
+    created(S.pay(pid, S.card_form()), "approved")
 
 
 # -- server-side fields -------------------------------------------------------
@@ -388,6 +415,7 @@ def test_browser_cannot_set_server_side_fields():
                      "evil": "yes"},
         "sponsor_id": 1, "coupon_amount": 10})
     form["payer"]["first_name"] = "Ana"
+    form["payer"]["identification"]["verified"] = True
     created(S.pay(pid, form), "approved")
     body = S.api_requests()[-1]["body"]
     assert body["external_reference"] == pid
@@ -403,7 +431,24 @@ def test_browser_cannot_set_server_side_fields():
               "three_d_secure_mode", "sponsor_id", "coupon_amount"):
         assert k not in body, k
     assert set(body["payer"]) == {"email", "identification", "first_name"}
+    assert body["payer"]["identification"] == IDS["MLB"], body["payer"]
     assert "statement_descriptor" in body
+
+
+def test_card_payer_names_are_checked():
+    """A card form's payer names reach Mercado Pago, so they are checked
+    like every other method's: text of at most 64 bytes (found by
+    fuzz/form.c: an object or an array went through as is)."""
+    pid = S.context()
+    form = S.card_form()
+    form["payer"]["last_name"] = "Souza"
+    created(S.pay(pid, form), "approved")
+    assert S.api_requests()[-1]["body"]["payer"]["last_name"] == "Souza"
+    pid = S.context()
+    for bad in ({"x": 1}, ["Ana"], 5, "A" * 65):
+        form = S.card_form()
+        form["payer"]["first_name"] = bad
+        refused(S, pid, form, 400, "invalid_field", "payer.first_name")
 
 
 def test_configured_statement_descriptor_and_3ds():

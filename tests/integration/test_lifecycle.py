@@ -66,9 +66,12 @@ def test_sighup_reopens_the_log_file():
         s.request("GET", "/healthz")
         os.rename(log, log + ".1")
         s.bg.send(signal.SIGHUP)
-        for _ in range(200):
+        # The new file exists a moment before its first line is written.
+        for _ in range(500):
             if os.path.exists(log):
-                break
+                with open(log) as f:
+                    if "SIGHUP" in f.read():
+                        break
             time.sleep(0.02)
         s.request("GET", "/healthz?after=rotation")
         assert s.bg.alive()

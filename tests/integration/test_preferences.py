@@ -116,6 +116,19 @@ def test_items_that_do_not_add_up_become_one():
         {"title": "Purchase " + pid, "quantity": 1, "unit_price": 150}]
 
 
+def test_long_description_cut_between_characters():
+    """The one item's title is the description cut to 95 bytes; a cut in
+    the middle of a character made the body invalid UTF-8, which the API
+    refused (found by fuzz/context.c's read-back check)."""
+    s = SITES["MLB"]
+    desc = "A" * 94 + "\u00e9 and the rest of a long description"
+    pid = s.context(description=desc)
+    r = create(s, pid)
+    assert r.status == 200, r
+    title = prefs_sent(s)[-1]["body"]["items"][0]["title"]
+    assert title == "A" * 94, title
+
+
 def test_exact_decimals_reach_the_preference():
     s = SITES["MLB"]
     pid = s.context(amount="0.30", items=[

@@ -91,6 +91,29 @@ def test_pse_company_with_nit_and_context_address():
     assert sent["additional_info"]["items"][0]["title"] == "Mug"
 
 
+def test_pse_form_payer_objects_send_only_their_known_members():
+    """The form's identification, address and phone reach Mercado Pago
+    with the members the field tables check, never what the browser
+    adds beside them (found by fuzz/form.c)."""
+    s = SITES["pse"]
+    pid = s.context()
+    addr = {"zip_code": "110111", "street_name": "Calle 26",
+            "street_number": "68", "neighborhood": "Salitre",
+            "city": "Bogota", "federal_unit": "Cundinamarca"}
+    phone = {"area_code": "601", "number": "3001234567"}
+    f = form(payer=payer(
+        identification={"type": "CC", "number": "1012345678",
+                         "verified": True},
+        address=dict(addr, country="XX", extra={"a": [1]}),
+        phone=dict(phone, extension="99")))
+    r = s.pay(pid, f)
+    assert r.status == 201, r
+    sent = s.api_requests()[-1]["body"]["payer"]
+    assert sent["identification"] == {"type": "CC", "number": "1012345678"}
+    assert sent["address"] == addr, sent
+    assert sent["phone"] == phone, sent
+
+
 def test_pse_refusals_send_nothing():
     s = SITES["pse"]
     pid = s.context()

@@ -158,6 +158,19 @@ def test_not_ours_other_topics_and_ipn_are_acknowledged():
         None, query="topic=payment&id=123", header=False), 200)
 
 
+def test_body_repeating_a_member_name_is_not_read():
+    """Without a topic in the query the body gives it; a body that gives
+    it twice is not read (json-c would keep the last): acknowledged,
+    nothing asked of the API, nothing recorded."""
+    pid = S.context()
+    pay_id = pix(pid)
+    body = ('{"type": "payment", "data": {"id": "%d"}, "type": "payment"}'
+            % pay_id)
+    r = unchanged(pid, lambda: S.webhook(
+        pay_id, query="data.id=%d" % pay_id, body=body), 200)
+    assert r.json() == {"status": "ignored"}, r
+
+
 def test_notification_while_the_payment_call_is_in_flight():
     """The sandbox notifies as soon as it creates the payment, before
     brickgate has its answer: the webhook waits for the purchase's lock,

@@ -7,6 +7,7 @@ poll of the real endpoint, never a fixed sleep.
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -21,6 +22,12 @@ BRICKGATE = os.path.join(BUILD, "brickgate")
 TOKEN = "TEST-4242424242424242-112233-0123456789abcdef0123456789abcdef-99"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SPAWN_FCGI = shutil.which("spawn-fcgi") or "/usr/bin/spawn-fcgi"
+# BG_VALGRIND=1: every FastCGI brickgate a Stack starts runs under
+# valgrind's memcheck; an error, or bytes definitely or indirectly lost,
+# makes its exit status 99 and puts valgrind's report in its log.
+VALGRIND = os.environ.get("BG_VALGRIND") == "1"
+VALGRIND_EXIT = 99
+VALGRIND_BIN = shutil.which("valgrind") or "/usr/bin/valgrind"
 
 
 def free_port():
@@ -177,8 +184,8 @@ class Stack:
         """Starts brickgate under spawn-fcgi (-n: brickgate keeps the PID
         spawn-fcgi had, so the harness owns it)."""
         self.bg = Proc([SPAWN_FCGI, "-n", "-s", self.sock, "-M", "0666",
-                        "--", BRICKGATE], env=self.env,
-                       log=self.brickgate_log)
+                        "--"] + valgrind_argv(self.root) + [BRICKGATE],
+                       env=self.env, log=self.brickgate_log)
 
     def kill_brickgate(self):
         """SIGKILL, as a crash or the OOM killer would; returns the exit
@@ -247,16 +254,69 @@ class Stack:
         return sorted(os.listdir(self.ctx_dir))
 
     def stop(self):
-        """Stops nginx and brickgate; returns brickgate's exit status."""
+        """Stops nginx and brickgate; returns brickgate's exit status
+        (VALGRIND_EXIT when valgrind found a problem in any brickgate the
+        stack ran, its report then appended to the log)."""
         rc = None
         if self.nginx:
             self.nginx.stop(signal.SIGQUIT)
         if self.bg:
             rc = self.bg.stop(signal.SIGTERM)
+        report = valgrind_problems(self.root)
+        if report:
+            with open(self.brickgate_log, "a") as f:
+                f.write(report)
+            if rc == 0:
+                rc = VALGRIND_EXIT
         return rc
 
     def cleanup(self):
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def valgrind_argv(root):
+    """The command prefix that runs brickgate under memcheck, logging into
+    root (one file per process), or nothing without BG_VALGRIND."""
+    if not VALGRIND:
+        return []
+    return [VALGRIND_BIN, "--tool=memcheck",
+            "--error-exitcode=%d" % VALGRIND_EXIT, "--leak-check=full",
+            "--show-leak-kinds=definite,indirect",
+            "--errors-for-leak-kinds=definite,indirect", "--num-callers=30",
+            "--log-file=" + os.path.join(root, "valgrind-%p.log")]
+
+
+def _lost(text, kind):
+    m = re.search(r"%s lost: ([\d,]+) bytes" % kind, text)
+    return int(m.group(1).replace(",", "")) if m else 0
+
+
+def valgrind_problems(root):
+    """Valgrind's reports of errors or lost bytes in root's logs, or "".
+    A process killed by SIGKILL leaves no summary and counts only the
+    errors it logged before.  With BG_VALGRIND_TOTALS naming a file, adds
+    a line "processes errors definitely-lost indirectly-lost" to it."""
+    out = []
+    procs = errors = definite = indirect = 0
+    for name in sorted(os.listdir(root)):
+        if not (name.startswith("valgrind-") and name.endswith(".log")):
+            continue
+        with open(os.path.join(root, name), errors="replace") as f:
+            text = f.read()
+        m = re.search(r"ERROR SUMMARY: ([\d,]+) errors", text)
+        n = int(m.group(1).replace(",", "")) if m else \
+            len(re.findall(r"^==\d+== \S.*\n==\d+==    (at|by) ", text,
+                           re.M))
+        d, i = _lost(text, "definitely"), _lost(text, "indirectly")
+        procs += 1
+        errors, definite, indirect = errors + n, definite + d, indirect + i
+        if n or d or i:
+            out.append("--- %s\n%s" % (name, text))
+    totals = os.environ.get("BG_VALGRIND_TOTALS")
+    if totals and procs:
+        with open(totals, "a") as f:
+            f.write("%d %d %d %d\n" % (procs, errors, definite, indirect))
+    return "".join(out)
 
 
 def npm_install(base, package, version):

@@ -164,7 +164,8 @@ class Site:
     def webhook(self, data_id, secret=WEBHOOK_SECRET, request_id=None,
                 ts=None, query=None, header=None, body=None):
         """Sends a notification the way Mercado Pago does, signed with
-        secret (or with the given x-signature header)."""
+        secret (or with the given x-signature header); body is an object,
+        or text sent unchanged."""
         request_id = request_id or "4c1f5b2e-0d9a-4e51-9f0a-6a2d7c3b8e11"
         ts = int(time.time()) if ts is None else ts
         if query is None:
@@ -178,8 +179,10 @@ class Site:
             body = {"id": 12345, "live_mode": False, "type": "payment",
                     "action": "payment.updated", "api_version": "v1",
                     "data": {"id": str(data_id)}}
+        if not isinstance(body, str):     # a str is sent as it is
+            body = json.dumps(body)
         return self.stack.post_json("/webhooks?source_news=webhooks&" +
-                                    query, json.dumps(body), hdrs)
+                                    query, body, hdrs)
 
     def webhooks_sent(self):
         st, js = self.sb.ctl("GET", "webhooks")

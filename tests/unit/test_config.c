@@ -55,7 +55,7 @@ write_conf(const char *text)
 static void
 precedence(void **state)
 {
-	struct bg_problems p = { { 0 }, 0 };
+	struct bg_problems p = { { 0 }, 0, 0 };
 	struct bg_config c;
 	char e1[300], e2[300];
 	char *env[] = { e1, e2, "BRICKGATE_THREADS=5", "OTHER=1", NULL };
@@ -86,7 +86,7 @@ precedence(void **state)
 static int
 count_problems(const char *file_text, char **env, const char *want)
 {
-	struct bg_problems p = { { 0 }, 0 };
+	struct bg_problems p = { { 0 }, 0, 0 };
 	struct bg_config c;
 	int i, found = 0, n;
 
@@ -119,6 +119,9 @@ checks(void **state)
 	char *bad_url[] = { e1, e2,
 	    "BRICKGATE_NOTIFICATION_URL=http://shop.example/w", NULL };
 	char *unknown[] = { e1, e2, "BRICKGATE_THREDS=1", NULL };
+	/* fuzz/config.c: a long port overflowed a long (undefined). */
+	char *long_port[] = { e1, e2, "BRICKGATE_API_BASE=https://host:"
+	    "97777777777777777777777777777777/", NULL };
 	char *no_token[] = { e2, NULL };
 
 	(void)state;
@@ -130,6 +133,7 @@ checks(void **state)
 	assert_int_equal(count_problems(NULL, bad_site, "site"), 1);
 	assert_int_equal(count_problems(NULL, bad_url, "must use https"), 1);
 	assert_int_equal(count_problems(NULL, unknown, "BRICKGATE_THREDS"), 1);
+	assert_int_equal(count_problems(NULL, long_port, "has a bad port"), 1);
 	assert_int_equal(count_problems(NULL, no_token, "no access token"), 1);
 	assert_int_equal(count_problems("bogus = 1\n", ok,
 	    "unknown key 'bogus'"), 1);
@@ -137,6 +141,39 @@ checks(void **state)
 	    "given twice"), 1);
 	assert_int_equal(count_problems("access_token = x\n", ok,
 	    "environment only"), 1);
+}
+
+/*
+ * Past CONFIG_MAX_PROBLEMS lines a problem is no longer kept, but it
+ * still counts: a bad site after 32 bad lines is a failed check, not a
+ * configuration without a site (found by fuzz/config.c).
+ */
+static void
+full_problem_list(void **state)
+{
+	struct bg_problems p = { { 0 }, 0, 0 };
+	struct bg_config c;
+	char text[2048] = "";
+	FILE *f;
+	int i;
+
+	(void)state;
+	for (i = 0; i < CONFIG_MAX_PROBLEMS + 8; i++)
+		strcat(text, "bogus = 1\n");
+	strcat(text, "site = M LB\n");
+	config_init(&c);
+	assert_non_null(f = fmemopen(text, strlen(text), "r"));
+	assert_int_equal(config_read_stream(&c, f, "x.conf", &p), -1);
+	fclose(f);
+	assert_int_equal(p.n, CONFIG_MAX_PROBLEMS);
+	assert_int_equal(p.total, CONFIG_MAX_PROBLEMS + 8);
+	c.no_token = 1;
+	assert_int_equal(config_check(&c, &p), -1);
+	assert_null(c.site);
+	assert_int_equal(p.total, CONFIG_MAX_PROBLEMS + 9);
+	config_free(&c);
+	problems_free(&p);
+	assert_int_equal(p.total, 0);
 }
 
 static void
@@ -157,6 +194,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(precedence),
 		cmocka_unit_test(checks),
+		cmocka_unit_test(full_problem_list),
 		cmocka_unit_test(loopback),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);

@@ -1,9 +1,12 @@
 /* Unit tests: the strict JSON gate and the error body. */
 #include "tap.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json_strict.h"
+#include "mp_client.h"
 
 static void
 good(const char *text)
@@ -82,6 +85,81 @@ refuses(void **state)
 	bad("{\"a\":1}\0", 8);			/* NUL after the value */
 }
 
+/*
+ * json-c keeps the last of two members with one name: a body could show
+ * one amount to a reader and another to brickgate.  Any repeat, at any
+ * depth, however it is spelt, is invalid_json.
+ */
+static void
+duplicates(void **state)
+{
+	(void)state;
+	BAD("{\"transaction_amount\": 1, \"transaction_amount\": 1000}");
+	BAD("{\"a\":1,\"b\":2,\"a\":1}");		/* same value too */
+	BAD("{\"a\":1,\"\\u0061\":2}");		/* escaped spelling */
+	BAD("{\"payer\":{\"email\":\"a@b.c\",\"email\":\"d@e.f\"}}");
+	BAD("{\"x\":[{\"k\":{\"a\":null,\"a\":null}}]}");	/* deep */
+	BAD("{\"a\":{\"b\":1,\"c\":2},\"a\":{}}");	/* drops members */
+	BAD("[{},{\"a\":[],\"a\":[]}]");
+	good("{\"a\":{\"a\":{\"a\":1}}}");	/* one name per object */
+	good("[{\"a\":1},{\"a\":2}]");
+	good("{\"a\":1,\"A\":2,\"a \":3}");
+}
+
+/* Mercado Pago's answers: the same strict reading, a deeper nesting. */
+static void
+replies(void **state)
+{
+	static const char deep[] = "{\"a\":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]"
+	    "]]]]]]]]]]}";
+	static const char twice[] = "{\"id\":1,\"status\":\"approved\","
+	    "\"status\":\"rejected\"}";
+	static const char spaced[] = " {\"id\": 1}\r\n";
+	json_object *o;
+
+	(void)state;
+	o = mp_reply_parse(deep, sizeof(deep) - 1);
+	assert_non_null(o);
+	json_object_put(o);
+	o = mp_reply_parse(spaced, sizeof(spaced) - 1);
+	assert_non_null(o);
+	json_object_put(o);
+	assert_null(mp_reply_parse(twice, sizeof(twice) - 1));
+	assert_null(mp_reply_parse("{\"id\":1} x", 10));
+	assert_null(mp_reply_parse("", 0));
+}
+
+/* A cut text never ends inside a UTF-8 sequence. */
+static void
+utf8_cut(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "", "" }, { "abc", "abc" },
+		{ "ab\xc3\xa9", "ab\xc3\xa9" }, { "ab\xc3", "ab" },
+		{ "a\xe2\x82\xac", "a\xe2\x82\xac" }, { "a\xe2\x82", "a" },
+		{ "a\xe2", "a" }, { "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80" },
+		{ "\xf0\x9f\x98", "" }, { "x\xf0\x9f", "x" },
+	};
+	struct bg_error e;
+	char buf[16], *body;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s", cases[i].in);
+		json_utf8_cut(buf);
+		assert_string_equal(buf, cases[i].out);
+	}
+	/* An error message cut at 255 bytes is still valid JSON. */
+	bg_error_clear(&e);
+	bg_fail(&e, 400, "invalid_field", NULL, "%254s\xc3\xa9", "");
+	body = bg_error_json(&e);
+	good(body);
+	free(body);
+}
+
 static void
 error_body(void **state)
 {
@@ -112,6 +190,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(accepts),
 		cmocka_unit_test(refuses),
+		cmocka_unit_test(duplicates),
+		cmocka_unit_test(replies),
+		cmocka_unit_test(utf8_cut),
 		cmocka_unit_test(error_body),
 	};
 	return RUN_TAP(tests);
