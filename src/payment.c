@@ -485,12 +485,7 @@ payment_process(struct bg_ctx *ctx, struct bg_request *r,
 		return -1;
 	purchase_init(&p, ctx->cfg, ctx->store, r->mp, ctx->log,
 	    ctx->cfg->request_deadline_ms);
-	rc = purchase_open(&p, r->purchase_id, e);
-	if (rc == 1)
-		rc = bg_fail(e, 409, "payment_in_progress", NULL,
-		    "another payment for this purchase is in progress");
-	if (rc == 0)
-		rc = purchase_settle(&p, 0, REFRESH_MS, e);
+	rc = purchase_open_settled(&p, r->purchase_id, e);
 	if (rc == 0) {
 		latest = context_latest(&p.c);
 		state = latest ? form_str(latest, "state") : NULL;

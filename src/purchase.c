@@ -86,6 +86,25 @@ purchase_open(struct purchase *p, const char *id, struct bg_error *e)
 	return load(p, id, e);
 }
 
+/*
+ * What the two requests that may send money do first.  Busy is a 409
+ * rather than a wait: the buyer's other tab is making a payment, and
+ * this one must not start a second.
+ */
+int
+purchase_open_settled(struct purchase *p, const char *id,
+    struct bg_error *e)
+{
+	int rc = purchase_open(p, id, e);
+
+	if (rc == 1)
+		return bg_fail(e, 409, "payment_in_progress", NULL,
+		    "another request for this purchase is in progress");
+	if (rc == 0)
+		rc = purchase_settle(p, 0, REFRESH_MS, e);
+	return rc;
+}
+
 int
 purchase_peek(struct purchase *p, const char *id, struct bg_error *e)
 {

@@ -45,6 +45,12 @@ void	 purchase_init(struct purchase *p, const struct bg_config *cfg,
  * -1 with e (404 unknown_purchase, 500 invalid_context, ...).
  */
 int	 purchase_open(struct purchase *p, const char *id, struct bg_error *e);
+/*
+ * purchase_open, a busy lock as 409 payment_in_progress, then step 2
+ * (purchase_settle, searching at once): 0 or -1 with e.
+ */
+int	 purchase_open_settled(struct purchase *p, const char *id,
+	    struct bg_error *e);
 /* Loads without the lock, to answer from the file as it is. */
 int	 purchase_peek(struct purchase *p, const char *id, struct bg_error *e);
 int	 purchase_save(struct purchase *p, struct bg_error *e);
