@@ -49,8 +49,9 @@ struct fuzz_request {
 
 void	 fuzz_assert(int cond, const char *what, const char *file, int line);
 
-void	 fuzz_request_init(struct fuzz_request *fr, const uint8_t *data,
-	    size_t size);
+/* Reads the text into fr, then request_begin(r) over it (asserted). */
+void	 fuzz_request_begin(struct fuzz_request *fr, struct bg_request *r,
+	    const uint8_t *data, size_t size);
 void	 fuzz_request_free(struct fuzz_request *fr);
 
 /* Prints what brickgate wrote, when FUZZ_DEBUG is set (seed writing). */

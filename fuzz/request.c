@@ -71,13 +71,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct bg_error e;
 	const char *body;
 
-	fuzz_request_init(&fr, data, size);
-	bg_error_clear(&e);
-	FUZZ_ASSERT(request_begin(&r, &fr.io, &e) == 0);
+	fuzz_request_begin(&fr, &r, data, size);
 	FUZZ_ASSERT(strlen(r.route) <= ROUTE_MAX &&
 	    strchr(r.route, '/') == NULL && strchr(r.route, '?') == NULL);
 	lookups(&r.query);
 	pick_id(&r);
+	bg_error_clear(&e);
 	if (request_read_json(&r, MAX_BODY, 1, &e) == 0) {
 		FUZZ_ASSERT(r.json_null ? r.json == NULL :
 		    json_object_is_type(r.json, json_type_object));

@@ -126,12 +126,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_request fr;
 	struct bg_request r;
-	struct bg_error e;
 	const char *body;
 
-	fuzz_request_init(&fr, data, size);
-	bg_error_clear(&e);
-	FUZZ_ASSERT(request_begin(&r, &fr.io, &e) == 0);
+	fuzz_request_begin(&fr, &r, data, size);
 	handle(&r);
 	FUZZ_ASSERT((body = fuzz_answer_body(&fr)) != NULL);
 	if (strcmp(r.method, "HEAD") != 0)
