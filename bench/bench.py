@@ -33,6 +33,9 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.dirname(HERE)
 OUT = os.path.join(SRC, "out", "bench")
+# The test harness's helpers; it reads nothing at import that matters here.
+sys.path.insert(0, os.path.join(SRC, "tests", "lib"))
+from harness import free_port, process_tree  # noqa: E402
 TOKEN = "TEST-4242424242424242-112233-0123456789abcdef0123456789abcdef-99"
 THREADS = 64            # brickgate's worker threads, every FastCGI run
 CONNS = 64              # wrk connections for the peak runs
@@ -56,14 +59,6 @@ T0 = time.monotonic()
 
 def log(*a):
     print("[%3.0fs]" % (time.monotonic() - T0), *a, flush=True)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Procs:
@@ -165,25 +160,8 @@ def tree_cpu(pids):
     and all their descendants, reaped ones included (cutime, cstime):
     the difference between two readings is what the trees used in
     between, however busy the rest of the machine was."""
-    stats = {}
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % d) as f:
-                st = f.read()
-        except OSError:
-            continue
-        fields = st[st.rindex(")") + 2:].split()
-        stats[int(d)] = (int(fields[1]), sum(int(x) for x in fields[11:15]))
-    kids = {}
-    for pid, (ppid, _) in stats.items():
-        kids.setdefault(ppid, []).append(pid)
-    total, todo = 0, [p for p in pids if p in stats]
-    while todo:
-        pid = todo.pop()
-        total += stats[pid][1]
-        todo.extend(kids.get(pid, []))
+    tree = process_tree(pids, zombies=True)
+    total = sum(sum(int(x) for x in f[11:15]) for f in tree.values())
     return total / float(os.sysconf("SC_CLK_TCK"))
 
 

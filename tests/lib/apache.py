@@ -21,7 +21,8 @@ import subprocess
 import unittest
 
 from harness import (BRICKGATE, SPAWN_FCGI, TOKEN, Proc, Stack, base_env,
-                     expect_error, free_port, tmpdir, write_secret)
+                     expect_error, free_port, process_tree, tmpdir,
+                     write_secret)
 import paytest
 from paytest import WEBHOOK_SECRET, refused
 
@@ -84,24 +85,7 @@ def give(path, user):
 
 def descendants(pid):
     """PIDs of every live descendant of pid (from /proc)."""
-    kids = {}
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % d) as f:
-                st = f.read()
-        except OSError:
-            continue
-        fields = st[st.rindex(")") + 2:].split()
-        if fields[0] != "Z":
-            kids.setdefault(int(fields[1]), []).append(int(d))
-    out, todo = [], [pid]
-    while todo:
-        for k in kids.get(todo.pop(), []):
-            out.append(k)
-            todo.append(k)
-    return out
+    return [p for p in process_tree([pid]) if p != pid]
 
 
 def alive(pid):

@@ -38,6 +38,34 @@ def free_port():
     return port
 
 
+def process_tree(pids, zombies=False):
+    """{pid: fields of /proc/PID/stat after the command name} for pids
+    and every descendant (state is fields[0], the parent fields[1], user
+    and system time and the reaped children's fields[11:15]).  A zombie
+    is left out unless zombies is true: it is gone but for its times."""
+    stats = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                st = f.read()
+        except OSError:
+            continue
+        fields = st[st.rindex(")") + 2:].split()
+        if zombies or fields[0] != "Z":
+            stats[int(d)] = fields
+    kids = {}
+    for pid, fields in stats.items():
+        kids.setdefault(int(fields[1]), []).append(pid)
+    out, todo = {}, [p for p in pids if p in stats]
+    while todo:
+        pid = todo.pop()
+        out[pid] = stats[pid]
+        todo.extend(kids.get(pid, []))
+    return out
+
+
 def tmpdir(prefix):
     d = tempfile.mkdtemp(prefix=prefix, dir=os.environ.get("BG_TEST_TMP"))
     # nginx workers run unprivileged: they must reach the socket inside.
