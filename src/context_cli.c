@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "config.h"
 #include "context.h"
 #include "context_cli.h"
@@ -50,47 +51,22 @@ usage(const char *why)
 
 /* The command's options; configuration flags were taken by main. */
 static int
-parse(struct cli *c, int argc, char **argv, int from)
+parse(struct cli *c, int argc, char **argv)
 {
-	static const char *const names[] = { "amount", "description",
-	    "email", "id", "expires-in", "methods", "older-than" };
-	const char **slots[] = { &c->amount, &c->description, &c->email,
-	    &c->id, &c->expires_in, &c->methods, &c->older_than };
-	const char *a, *eq, *v;
-	size_t i, n;
-	int k;
+	const struct cli_opt opts[] = {
+		{ "amount", &c->amount }, { "description", &c->description },
+		{ "email", &c->email }, { "id", &c->id },
+		{ "expires-in", &c->expires_in }, { "methods", &c->methods },
+		{ "older-than", &c->older_than },
+	};
+	const char *pos[2] = { NULL, NULL };
+	char why[160];
 
-	for (k = from; k < argc; k++) {
-		a = argv[k];
-		if (strncmp(a, "--", 2) != 0) {
-			if (c->cmd == NULL)
-				c->cmd = a;
-			else if (c->arg == NULL)
-				c->arg = a;
-			else
-				return usage("too many arguments");
-			continue;
-		}
-		a += 2;
-		eq = strchr(a, '=');
-		n = eq ? (size_t)(eq - a) : strlen(a);
-		for (i = 0; i < 7; i++)
-			if (strlen(names[i]) == n && strncmp(a, names[i], n)
-			    == 0)
-				break;
-		v = eq ? eq + 1 : (k + 1 < argc ? argv[k + 1] : NULL);
-		if (i == 7) {
-			/* A configuration flag (main took it): skip its value. */
-			if (eq == NULL)
-				k++;
-			continue;
-		}
-		if (v == NULL)
-			return usage("an option needs a value");
-		if (eq == NULL)
-			k++;
-		*slots[i] = v;
-	}
+	if (cli_command(argc, argv, opts, sizeof(opts) / sizeof(opts[0]),
+	    pos, 2, why, sizeof(why)) == -1)
+		return usage(why);
+	c->cmd = pos[0];
+	c->arg = pos[1];
 	return 0;
 }
 
@@ -352,7 +328,7 @@ context_command(int argc, char **argv, const struct bg_config *cfg)
 
 	memset(&c, 0, sizeof(c));
 	c.cfg = cfg;
-	if (parse(&c, argc, argv, 1) != 0)
+	if (parse(&c, argc, argv) != 0)
 		return EX_USAGE;
 	if (c.cmd == NULL)
 		return usage("which command?");

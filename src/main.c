@@ -17,6 +17,7 @@
 
 #include <curl/curl.h>
 
+#include "cli.h"
 #include "config.h"
 #include "context_cli.h"
 #include "method.h"
@@ -79,36 +80,13 @@ struct opts {
 	int		 cmd;		/* argv index of the command, or 0 */
 };
 
-/* Splits "--name=value" or "--name value"; returns args consumed. */
-static int
-flag_value(int argc, char **argv, int i, char *name, size_t size,
-    const char **value)
-{
-	const char *arg = argv[i] + 2, *eq = strchr(arg, '=');
-	size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
-
-	if (n >= size)
-		n = size - 1;
-	memcpy(name, arg, n);
-	name[n] = '\0';
-	if (eq != NULL) {
-		*value = eq + 1;
-		return 1;
-	}
-	if (i + 1 < argc) {
-		*value = argv[i + 1];
-		return 2;
-	}
-	*value = NULL;
-	return 1;
-}
-
 static void
 parse_args(int argc, char **argv, struct opts *o, struct bg_config *c,
     struct bg_problems *p, int apply)
 {
-	const char *value;
+	const char *flag, *value;
 	char name[64];
+	size_t len;
 	int i, used;
 
 	for (i = 1; i < argc; i += used) {
@@ -142,7 +120,8 @@ parse_args(int argc, char **argv, struct opts *o, struct bg_config *c,
 				    "purchase contexts)", argv[i]);
 			continue;
 		}
-		used = flag_value(argc, argv, i, name, sizeof(name), &value);
+		used = cli_flag(argc, argv, i, &flag, &len, &value);
+		snprintf(name, sizeof(name), "%.*s", (int)len, flag);
 		/* The command's own options are the command's business. */
 		if (o->cmd != 0 && strcmp(name, "config") != 0 &&
 		    !config_is_key(name)) {

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "form.h"
 #include "mp_client.h"
 #include "purchase.h"
@@ -46,25 +47,13 @@ static int
 parse(int argc, char **argv, int64_t *age_ms)
 {
 	const char *v = NULL;
-	char *end;
+	const struct cli_opt opts[] = { { "older-than", &v } };
+	char why[160], *end;
 	long n;
-	int i;
 
 	*age_ms = DEFAULT_AGE_S * 1000LL;
-	for (i = 1; i < argc; i++) {
-		if (strncmp(argv[i], "--older-than=", 13) == 0)
-			v = argv[i] + 13;
-		else if (strcmp(argv[i], "--older-than") == 0 && i + 1 < argc)
-			v = argv[++i];
-		else if (strncmp(argv[i], "--", 2) == 0) {
-			/* A configuration flag: main took it already. */
-			if (strchr(argv[i], '=') == NULL && i + 1 < argc &&
-			    strncmp(argv[i + 1], "--", 2) != 0)
-				i++;
-			continue;
-		} else
-			return usage("unexpected argument");
-	}
+	if (cli_command(argc, argv, opts, 1, NULL, 0, why, sizeof(why)) == -1)
+		return usage(why);
 	if (v == NULL)
 		return 0;
 	n = strtol(v, &end, 10);

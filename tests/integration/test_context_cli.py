@@ -64,6 +64,32 @@ def test_create_refuses_overwrite_and_bad_input():
     assert rc == 64
 
 
+def test_arguments_refused_exactly():
+    """A misspelt option, a missing value or a word too many is a usage
+    error (64) naming it, and nothing is created; configuration flags
+    before or after the command are main's and are stepped over."""
+    before = sorted(os.listdir(S.ctx_dir))
+    for bad, why in ((["create", "--ammount", "10"], "unknown option "
+                      "--ammount"),
+                     (["create", "--amount"], "--amount needs a value"),
+                     (["show", "cli-1", "extra"], "unexpected argument "
+                      "'extra'"),
+                     (["list", "--older-then=3"], "unknown option "
+                      "--older-then")):
+        rc, out, err = ctx(*bad)
+        assert rc == 64 and why in err and out == "", (bad, rc, err)
+    assert sorted(os.listdir(S.ctx_dir)) == before
+    rc, out, err = ctx("create", "--log-level", "debug", "--amount", "7",
+                       "--site=MLB", "--id", "cli-flags")
+    assert rc == 0 and out.strip() == "cli-flags", err
+    assert S.read("cli-flags")["amount"] == "7.00"
+    rc, out, err = run_brickgate(
+        ["context", "show", "--log-level=debug", "cli-flags", "--site",
+         "MLB"],
+        env={"BRICKGATE_CONTEXT_DIR": S.ctx_dir})
+    assert rc == 0 and json.loads(out)["amount"] == "7.00", (rc, err)
+
+
 def test_show():
     rc, out, err = ctx("show", "cli-1")
     assert rc == 0 and json.loads(out)["amount"] == "10.00", (out, err)

@@ -294,5 +294,9 @@ def test_reconcile_skips_busy_purchases_and_checks_its_arguments():
     assert " 1 busy, 0 failed" in err, err
     rc, _, err = reconcile(S, "--older-than", "soon")
     assert rc == 64 and "--older-than" in err, err
-    rc, _, err = reconcile(S, "extra")
-    assert rc == 64, err
+    for bad, why in ((["extra"], "unexpected argument 'extra'"),
+                     (["--older-than"], "--older-than needs a value"),
+                     # A misspelt option must not fall back to 120 s.
+                     (["--older-then", "0"], "unknown option --older-then")):
+        rc, out, err = reconcile(S, *bad)
+        assert rc == 64 and why in err and out == "", (bad, rc, err)
