@@ -502,23 +502,28 @@ class Bench:
     def paced(self, key, label, path, mode, rate, expect=201, prefix=None,
               **kw):
         """A run at about `rate` requests/s: PACED_CONNS connections,
-        each pausing between requests; the warm-up measures the latency
-        so that the measured run's pause makes up for it."""
-        pause = PACED_CONNS * 1000.0 / rate
-        seconds = self.warm_s, self.run_s
+        each pausing between requests.  The warm-up, paced with a guess
+        at the latency, measures the cycle each connection really makes
+        (latency, pause and wrk's own timing), and the measured run's
+        pause is corrected by what the cycle missed."""
+        cycle = PACED_CONNS * 1000.0 / rate
+        d = max(0.0, cycle - 1)
         res = []
-        for i, s in enumerate(seconds):
+        for i, s in enumerate((self.warm_s, self.run_s)):
             name = "%s-%s" % (label, "warm" if i == 0 else "run")
-            d = max(0, int(round(pause - (res[0]["mean_ms"] if res else 0))))
+            if i == 1:
+                done = res[0]["requests"] / max(res[0]["seconds"], 1e-3)
+                d = max(0.0, d + cycle - PACED_CONNS * 1000.0 /
+                        max(done, 1))
             if mode == "pay":
                 r = self.pay_run(name, path, "%s%d" % (prefix, i), s,
-                                 rate * 1.5, conns=PACED_CONNS, delay=d,
-                                 **kw)
+                                 rate * 1.5, conns=PACED_CONNS,
+                                 delay="%.3f" % d, **kw)
             else:
                 if prefix:
                     kw["prefix"] = prefix
                 r = self.wrk(name, path, mode, PACED_CONNS, s,
-                             expect=expect, delay=d, **kw)
+                             expect=expect, delay="%.3f" % d, **kw)
             res.append(r)
             if i == 0:
                 self.drain(r)

@@ -14,7 +14,8 @@
 --   idle=/...     pay: what a connection opened after its thread ran out
 --                 of purchases asks for, once
 --   delay=MS      pause this long between a response and the next request
---                 on each connection (paced runs: Debian has no wrk2)
+--                 on each connection, on average (fractions allowed;
+--                 paced runs: Debian has no wrk2)
 -- At the end it prints one line, "BENCH " and JSON: requests, duration,
 -- latency percentiles, socket errors, every HTTP status counted, and for
 -- pay how many purchases each thread used (per= means it ran out).
@@ -68,7 +69,14 @@ function delay()
 		-- (stopping the thread would lose the answers in flight).
 		return 3600000
 	end
-	return pause
+	-- wrk takes whole milliseconds: a pause of 12.4 is 12 or 13 at
+	-- random, 12.4 on average (one step of 16 connections' 16 ms
+	-- cycle would otherwise move the rate by 6%).
+	local whole = math.floor(pause)
+	if math.random() < pause - whole then
+		return whole + 1
+	end
+	return whole
 end
 
 function request()
