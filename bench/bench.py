@@ -190,8 +190,8 @@ class Bench:
         self.results = {"runs": {}, "figures": {}}
         self.root = os.getuid() == 0
         self.ports = {k: free_port() for k in (
-            "UPSTREAM_PORT", "FRONT_PORT", "NODE1_PORT", "NODES_PORT",
-            "APACHE_PORT")}
+            "UPSTREAM_PORT", "UPSTREAM_TLS_PORT", "FRONT_PORT", "NODE1_PORT",
+            "NODES_PORT", "APACHE_PORT")}
         self.up_log = os.path.join(self.run, "upstream-access.log")
         self.up_n = 0
         self.bg_payments = 0     # 201s from the 64-thread brickgate
@@ -331,7 +331,20 @@ class Bench:
         os.rmdir(d)
         return res
 
+    def make_certificate(self):
+        """A self-signed certificate for 127.0.0.1 (RSA 2048, as a
+        common public CA issues), which the TLS brickgate trusts through
+        ca_file."""
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+             "-days", "2", "-subj", "/CN=127.0.0.1",
+             "-addext", "subjectAltName=IP:127.0.0.1",
+             "-keyout", os.path.join(self.run, "tls.key"),
+             "-out", os.path.join(self.run, "tls.crt")],
+            check=True, capture_output=True)
+
     def start_upstream(self):
+        self.make_certificate()
         with open(os.path.join(HERE, "upstream-payment.json")) as f:
             payment = f.read().strip()
         conf = os.path.join(self.run, "upstream.conf")
@@ -369,7 +382,7 @@ class Bench:
                                                SLOW_CONNS, s["rate"],
                                                s["p50_ms"]))
 
-    def bg_env(self, api_base, sock_log):
+    def bg_env(self, api_base, sock_log, ca_file=None):
         token = os.path.join(self.run, "token")
         if not os.path.exists(token):
             with open(token, "w") as f:
@@ -383,14 +396,15 @@ class Bench:
                 "BRICKGATE_NOTIFICATION_URL":
                     "https://shop.example/api/webhooks",
                 "BRICKGATE_THREADS": str(THREADS),
-                "BRICKGATE_LOG_FILE": os.path.join(self.logs, sock_log)}
+                "BRICKGATE_LOG_FILE": os.path.join(self.logs, sock_log),
+                **({"BRICKGATE_CA_FILE": ca_file} if ca_file else {})}
 
-    def start_brickgate(self, name, api_base):
+    def start_brickgate(self, name, api_base, ca_file=None):
         sock = os.path.join(self.run, name + ".sock")
         p = self.procs.start(name, [
             "spawn-fcgi", "-n", "-s", sock, "-M", "0666", "--",
             os.path.join(self.build, "brickgate")],
-            env=self.bg_env(api_base, name + ".log"))
+            env=self.bg_env(api_base, name + ".log", ca_file))
         wait_ready(self.procs, self.url("/%s/healthz" % name), name)
         return p
 
@@ -634,6 +648,19 @@ class Bench:
             "(%d threads / 0.3 s)" % (SLOW_CONNS, r["rate"], ideal,
                                       THREADS))
 
+    def tls(self):
+        """Contender 2 again, with the stand-in reached over HTTPS: what
+        TLS adds per payment once the connections are kept (the
+        handshakes are counted as the connections opened)."""
+        self.start_brickgate(
+            "bgtls", "https://127.0.0.1:%d" % self.ports["UPSTREAM_TLS_PORT"],
+            ca_file=os.path.join(self.run, "tls.crt"))
+        bound = self.results["probe"]["writes_per_s"][THREADS]
+        r = self.peak("2t", "brickgate /process_payment, TLS upstream",
+                      "/bgtls/process_payment", "pay", rate_bound=bound)
+        self.results["upstream"]["2t"] = self.rotate_upstream_log("tls")
+        return r
+
     def go(self):
         log("bench: %s run, figures in %s" % (
             "quick" if self.quick else "full", OUT))
@@ -656,6 +683,7 @@ class Bench:
         c1, c1b, c2 = self.contenders()
         self.rss_run(c2["rate"])
         self.slow()
+        self.tls()
         self.results["elapsed_s"] = self.elapsed()
 
     def stop(self):

@@ -29,6 +29,8 @@ ROWS = [
     ("5", "5. brickgate as CGI (Apache mod_cgid)",
      "as 2, one process per request"),
     ("slow", "2. against the 300 ms stand-in", "as 2"),
+    ("2t", "2. with the stand-in over TLS", "as 2, HTTPS with a CA file, "
+     "connections kept"),
     ("1@mod", "1. paced", "moderate rate"),
     ("3@mod", "3. paced", "moderate rate"),
     ("1@half", "1. paced", "half of 2's peak"),
@@ -214,6 +216,13 @@ def markdown(res, f, targets, chart):
                "%.2f × 1b; a payment (2) costs %.0f µs, the Node server "
                "(4) %.0f µs." % (cpu("3"), cpu("1b"),
                                   cpu("1b") / cpu("3"), cpu("2"), cpu("4")))
+    if "2t" in res["runs"]:
+        u = res["upstream"].get("2t", {})
+        out.append("- Over TLS (2t): %.0f payments/s, %.0f µs of CPU per "
+                   "payment against %.0f µs for 2 over plain HTTP; %s TLS "
+                   "connections opened for %s payments." % (
+                       res["runs"]["2t"]["rate"], cpu("2t"), cpu("2"),
+                       u.get("new_connections", "?"), u.get("posts", "?")))
     out.append("- With the 300 ms stand-in and %d clients: %.1f payments/s "
                "against an ideal of %d threads / 0.3 s = %.1f/s." % (
                    st["slow_conns"], res["runs"]["slow"]["rate"],
