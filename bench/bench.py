@@ -516,17 +516,19 @@ class Bench:
     def paced(self, key, label, path, mode, rate, expect=201, prefix=None,
               **kw):
         """A run at about `rate` requests/s: PACED_CONNS connections,
-        each pausing between requests.  The warm-up, paced with a guess
-        at the latency, measures the cycle each connection really makes
-        (latency, pause and wrk's own timing), and the measured run's
-        pause is corrected by what the cycle missed."""
+        each pausing between requests.  Two warm-ups come first: the
+        first, paced with a guess at the latency, warms the caches (its
+        latency is a cold one); each later run's pause is corrected by
+        what the one before missed of the cycle each connection should
+        make (latency, pause and wrk's own timing)."""
         cycle = PACED_CONNS * 1000.0 / rate
         d = max(0.0, cycle - 1)
         res = []
-        for i, s in enumerate((self.warm_s, self.run_s)):
-            name = "%s-%s" % (label, "warm" if i == 0 else "run")
-            if i == 1:
-                done = res[0]["requests"] / max(res[0]["seconds"], 1e-3)
+        for i, s in enumerate((self.warm_s, max(2, self.warm_s - 1),
+                               self.run_s)):
+            name = "%s-%s" % (label, ("warm", "calibrate", "run")[i])
+            if i > 0:
+                done = res[-1]["requests"] / max(res[-1]["seconds"], 1e-3)
                 d = max(0.0, d + cycle - PACED_CONNS * 1000.0 /
                         max(done, 1))
             if mode == "pay":
@@ -539,10 +541,10 @@ class Bench:
                 r = self.wrk(name, path, mode, PACED_CONNS, s,
                              expect=expect, delay="%.3f" % d, **kw)
             res.append(r)
-            if i == 0:
+            if i < 2:
                 self.drain(r)
-        r = res[1]
-        r["warm_ok"] = res[0]["ok"]
+        r = res[2]
+        r["warm_ok"] = res[0]["ok"] + res[1]["ok"]
         r["target_rate"] = rate
         self.results["runs"][key] = r
         log("  %-12s %-36s %6.0f/s  p50 %7.2f ms  p99 %7.2f ms" % (
