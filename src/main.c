@@ -105,6 +105,10 @@ parse_args(int argc, char **argv, struct opts *o, struct bg_config *c,
 			exit(0);
 		}
 		if (strcmp(argv[i], "--check-config") == 0) {
+			/* One or the other: which would the user want run? */
+			if (!apply && o->cmd != 0)
+				problems_add(p, "--check-config runs no command; "
+				    "drop it, or the %s command", argv[o->cmd]);
 			o->check = 1;
 			continue;
 		}

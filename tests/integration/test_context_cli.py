@@ -79,6 +79,10 @@ def test_arguments_refused_exactly():
         rc, out, err = ctx(*bad)
         assert rc == 64 and why in err and out == "", (bad, rc, err)
     assert sorted(os.listdir(S.ctx_dir)) == before
+    # Checking the configuration and running a command: one or the other.
+    rc, out, err = ctx("create", "--amount", "7", "--check-config")
+    assert rc == 78 and "--check-config runs no command" in err, (rc, err)
+    assert out == "" and sorted(os.listdir(S.ctx_dir)) == before
     rc, out, err = ctx("create", "--log-level", "debug", "--amount", "7",
                        "--site=MLB", "--id", "cli-flags")
     assert rc == 0 and out.strip() == "cli-flags", err

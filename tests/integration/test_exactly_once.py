@@ -300,3 +300,6 @@ def test_reconcile_skips_busy_purchases_and_checks_its_arguments():
                      (["--older-then", "0"], "unknown option --older-then")):
         rc, out, err = reconcile(S, *bad)
         assert rc == 64 and why in err and out == "", (bad, rc, err)
+    rc, out, err = reconcile(S, "--check-config")
+    assert rc == 78 and "--check-config runs no command" in err, (rc, err)
+    assert out == "", out
