@@ -30,12 +30,8 @@ cli_flag(int argc, char **argv, int i, const char **name, size_t *len,
 	return *value != NULL ? 2 : 1;
 }
 
-/*
- * Whether main() took "--name": 2 with a value (the configuration's keys
- * and --config), 1 alone (--check-config), 0 not at all.
- */
-static int
-main_flag(const char *name, size_t len)
+int
+cli_main_flag(const char *name, size_t len)
 {
 	char key[64];
 
@@ -81,7 +77,7 @@ cli_command(int argc, char **argv, const struct cli_opt *opts,
 			    opts[i].name);
 			return -1;
 		}
-		switch (main_flag(name, len)) {
+		switch (cli_main_flag(name, len)) {
 		case 1:
 			used = 1;
 			break;

@@ -14,6 +14,13 @@
 int	 cli_flag(int argc, char **argv, int i, const char **name,
 	    size_t *len, const char **value);
 
+/*
+ * Whether "--name" (len bytes) is main()'s to take, whatever command
+ * follows: 2 with a value (the configuration's keys and --config), 1
+ * alone (--check-config), 0 not at all (a command's own option).
+ */
+int	 cli_main_flag(const char *name, size_t len);
+
 /* One option of a command, and where its value goes. */
 struct cli_opt {
 	const char	 *name;		/* without the dashes */

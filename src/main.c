@@ -127,8 +127,7 @@ parse_args(int argc, char **argv, struct opts *o, struct bg_config *c,
 		used = cli_flag(argc, argv, i, &flag, &len, &value);
 		snprintf(name, sizeof(name), "%.*s", (int)len, flag);
 		/* The command's own options are the command's business. */
-		if (o->cmd != 0 && strcmp(name, "config") != 0 &&
-		    !config_is_key(name)) {
+		if (o->cmd != 0 && cli_main_flag(flag, len) != 2) {
 			used = 1;
 			continue;
 		}
