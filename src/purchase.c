@@ -87,9 +87,9 @@ purchase_open(struct purchase *p, const char *id, struct bg_error *e)
 }
 
 /*
- * What the two requests that may send money do first.  Busy is a 409
- * rather than a wait: the buyer's other tab is making a payment, and
- * this one must not start a second.
+ * What the two requests that may send money do first.  A lock still
+ * busy after LOCK_WAIT_MS is a 409, not a longer wait: the buyer's other
+ * tab is making a payment, and this one must not start a second.
  */
 int
 purchase_open_settled(struct purchase *p, const char *id,

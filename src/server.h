@@ -30,9 +30,11 @@ void	 server_handle(struct bg_ctx *ctx, struct mp_client *mp,
 
 /*
  * The listening socket handed over by spawn-fcgi or mod_fcgid (fd 0) or
- * by systemd (LISTEN_FDS/LISTEN_PID, fd 3); -1 when there is none.
+ * by systemd (LISTEN_FDS/LISTEN_PID, fd 3); -1 when there is none, with
+ * why set when systemd handed over something else than one listening
+ * socket (empty otherwise).
  */
-int	 server_inherited_socket(char *, size_t);
+int	 server_inherited_socket(char *why, size_t whysz);
 
 /* Binds unix:/path or a loopback host:port; -1 with why. */
 int	 server_listen(const char *addr, char *why, size_t whysz);
