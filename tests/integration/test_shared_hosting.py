@@ -85,9 +85,7 @@ def test_shared_hosting_recipe():
         # A purchase written by the PHP storefront, as the account's
         # user (who owns the context dir, as the CGI program does).
         pid, _ = storefront.render("php", site.ctx_dir, user=site.user)
-        form = site.card_form(amount="134.8")
-        form["payer"]["email"] = storefront.EMAIL
-        r = site.pay(pid, form)
+        r = site.pay(pid, storefront.card_form(site, "134.8"))
         assert r.status == 201 and r.json()["status"] == "approved", r
 
         # A payment left in process, approved later: the cron line, run

@@ -51,3 +51,11 @@ def render(kind, ctx_dir, user=None):
     assert re.search(r"amount: 134\.80,", page), page
     assert '"TEST-public-key-1234"' in page and TOKEN not in page
     return pid, page
+
+
+def card_form(site, amount):
+    """The Brick's card form for the examples' buyer (the context's
+    payer), with the amount as the page's script gives it."""
+    f = site.card_form(amount=amount)
+    f["payer"]["email"] = EMAIL
+    return f
