@@ -35,7 +35,7 @@ SRC = os.path.dirname(HERE)
 OUT = os.path.join(SRC, "out", "bench")
 # The test harness's helpers; it reads nothing at import that matters here.
 sys.path.insert(0, os.path.join(SRC, "tests", "lib"))
-from harness import free_port, process_tree  # noqa: E402
+from harness import Proc, free_port, process_tree  # noqa: E402
 TOKEN = "TEST-4242424242424242-112233-0123456789abcdef0123456789abcdef-99"
 THREADS = 64            # brickgate's worker threads, every FastCGI run
 CONNS = 64              # wrk connections for the peak runs
@@ -62,9 +62,9 @@ def log(*a):
 
 
 class Procs:
-    """Every process the benchmark starts, stopped by PID in reverse
-    order: the signal that stops each cleanly, then SIGKILL if it has not
-    exited after a while."""
+    """Every process the benchmark starts, each a harness Proc (its output
+    in LOGDIR/NAME.out), stopped by PID in reverse order: the signal that
+    stops each cleanly, then SIGKILL if it has not exited after a while."""
 
     def __init__(self, logdir):
         self.logdir = logdir
@@ -72,46 +72,29 @@ class Procs:
 
     def start(self, name, argv, env=None, stop_sig=signal.SIGTERM,
               cwd=None):
-        out = open(os.path.join(self.logdir, name + ".out"), "ab")
-        p = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,
-                             stdout=out, stderr=out, cwd=cwd)
-        out.close()
+        p = Proc(argv, env=env, log=os.path.join(self.logdir, name + ".out"),
+                 cwd=cwd)
         self.procs.append((name, p, stop_sig))
         with open(os.path.join(self.logdir, "pids"), "a") as f:
             f.write("%s %d\n" % (name, p.pid))
         return p
 
-    def stop(self, name):
-        for i, (n, p, sig) in enumerate(self.procs):
-            if n == name:
-                self._stop(n, p, sig)
-                del self.procs[i]
-                return
-
-    @staticmethod
-    def _stop(name, p, sig):
-        if p.poll() is None:
-            try:
-                p.send_signal(sig)
-                p.wait(30)
-            except subprocess.TimeoutExpired:
-                log("  %s (PID %d) did not stop: SIGKILL" % (name, p.pid))
-                p.kill()
-                p.wait()
-
     def stop_all(self):
         while self.procs:
             n, p, sig = self.procs.pop()
             t = time.monotonic()
-            self._stop(n, p, sig)
+            try:
+                p.stop(sig)
+            except AssertionError:      # Proc killed it after 30 s
+                log("  %s (PID %d) did not stop: SIGKILL" % (n, p.pid))
             if time.monotonic() - t > 2:
                 log("  %s took %.0f s to stop" % (n, time.monotonic() - t))
 
     def check(self):
         for n, p, _ in self.procs:
-            if p.poll() is not None:
+            if not p.alive():
                 raise SystemExit("%s exited (%s); see %s/%s.out" % (
-                    n, p.returncode, self.logdir, n))
+                    n, p.p.returncode, self.logdir, n))
 
 
 def http_get(url, timeout=2):
@@ -287,7 +270,7 @@ class Bench:
         old = os.path.join(self.logs, "upstream-%02d-%s.log" %
                            (self.up_n, label))
         os.rename(self.up_log, old)
-        self.upstream.send_signal(signal.SIGUSR1)
+        self.upstream.send(signal.SIGUSR1)
         end = time.monotonic() + 10
         while not os.path.exists(self.up_log):
             if time.monotonic() > end:

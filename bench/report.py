@@ -121,7 +121,7 @@ def conns_text(u):
     return "%.0f" % u["new_per_10k"]
 
 
-def table(res):
+def table(res, f):
     runs, up = res["runs"], res["upstream"]
     workers = res["versions"]["cores"]
     lines = ["| contender | what it does | clients | requests/s | p50 ms "
@@ -137,7 +137,7 @@ def table(res):
             clients += " (paced)"
         conn = conns_text(up.get(key)) if key in up else "–"
         if key == "2":
-            conn = "%.1f" % figures(res)[0]["bg_new_per_10k"] + \
+            conn = "%.1f" % f["bg_new_per_10k"] + \
                 " (2 and its RSS run)"
         lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
             name % {"workers": workers}, what, clients,
@@ -177,7 +177,7 @@ def markdown(res, f, targets, chart):
                "connections with a pause between requests.\n" % (
                    st["threads"], st["conns"], st["slow_conns"],
                    st["run_s"], st["warm_s"], st["paced_conns"]))
-    out.append(table(res) + "\n")
+    out.append(table(res, f) + "\n")
     out.append("![throughput and p99 per contender](%s)\n" % chart)
     out.append("## Figures\n")
     out.append("- Latency brickgate adds over the proxy at half its peak "
@@ -254,7 +254,7 @@ def chart(res, png, workdir):
                     script], check=True)
 
 
-def readme_table(res, bench_dir):
+def readme_table(res, f, bench_dir):
     """Replaces the README's copy of the table (between the markers)."""
     path = os.path.join(os.path.dirname(bench_dir), "README.md")
     with open(path) as fh:
@@ -262,7 +262,8 @@ def readme_table(res, bench_dir):
     a, b = text.find(MARK_BEGIN), text.find(MARK_END)
     if a < 0 or b < a:
         return
-    text = text[:a + len(MARK_BEGIN)] + "\n" + table(res) + "\n" + text[b:]
+    text = (text[:a + len(MARK_BEGIN)] + "\n" + table(res, f) + "\n" +
+            text[b:])
     with open(path, "w") as fh:
         fh.write(text)
 
@@ -278,7 +279,7 @@ def write(res, out_dir, bench_dir, final=False):
     if final:
         with open(os.path.join(dest, "results.json"), "w") as fh:
             json.dump(res, fh, indent=1)
-        readme_table(res, bench_dir)
+        readme_table(res, f, bench_dir)
     print("\ntargets:")
     for name, val, met in targets:
         print("  %-7s %s: %s" % ("met" if met else "MISSED", name, val))
