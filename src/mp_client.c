@@ -226,7 +226,6 @@ mp_call(struct mp_client *c, const char *method, const char *path,
 	headers_free(h);
 	out->ms = elapsed_ms(&t0);
 	if (rc != CURLE_OK) {
-		out->timed_out = rc == CURLE_OPERATION_TIMEDOUT;
 		snprintf(out->why, sizeof(out->why), "%.100s", c->overflow ?
 		    "answer too large" : c->errbuf[0] ? c->errbuf :
 		    curl_easy_strerror(rc));

@@ -19,7 +19,6 @@ struct mp_client;
 
 struct mp_reply {
 	long		 status;	/* HTTP status; 0: no answer */
-	int		 timed_out;	/* no answer in time */
 	json_object	*json;		/* the body, when it parsed */
 	long		 retry_after_ms; /* from Retry-After, or -1 */
 	long		 ms;		/* time spent */

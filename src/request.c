@@ -152,10 +152,8 @@ request_read_json(struct bg_request *r, long max_body, int allow_null,
 	r->body_len = len;
 	if (json_strict_parse(r->body, len, JSON_MAX_DEPTH, &r->json, e) == -1)
 		return -1;
-	if (r->json == NULL && allow_null) {
-		r->json_null = 1;
+	if (r->json == NULL && allow_null)
 		return 0;
-	}
 	if (!json_object_is_type(r->json, json_type_object))
 		return bg_fail(e, 400, "invalid_json", NULL,
 		    "request body must be a JSON object");

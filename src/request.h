@@ -32,7 +32,6 @@ struct bg_request {
 	char		*body;
 	size_t		 body_len;
 	json_object	*json;			/* NULL also for "null" */
-	int		 json_null;		/* the body was JSON null */
 
 	/* What the log line reports (contract section 7). */
 	struct timespec	 start;

@@ -1,9 +1,8 @@
 /*
- * router.c - the route table and the endpoints' entry checks.
- *
- * Each endpoint's handler does the checks every request to it needs, in
- * the order of contract section 3: purchase id first (it never touches
- * the disk when malformed), then media type and size, then the JSON.
+ * router.c - the route table: which handler answers a route, and the
+ * answers every route shares (a misconfigured CGI start, 404, 405).  The
+ * handlers do their own entry checks, each in the order brickgate(8)
+ * gives: purchase id, then media type and size, then the JSON.
  */
 #include <string.h>
 

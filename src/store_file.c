@@ -220,7 +220,8 @@ store_file_write_temp(struct store *s, const char *id, const char *text,
 	return 0;
 }
 
-int
+/* Renames tmp over the purchase's file and syncs the directory. */
+static int
 store_file_commit(struct store *s, const char *tmp, const char *id,
     struct bg_error *e)
 {

@@ -1,7 +1,7 @@
 /*
- * store_file.h - the file store's two halves of a write, visible to the
- * unit tests so that they can stop between them, exactly where a crash
- * would: after the temporary file is written and synced, before rename.
+ * store_file.h - the first half of the file store's write, visible to
+ * the unit tests so that they can stop exactly where a crash would: after
+ * the temporary file is written and synced, before the rename.
  */
 #ifndef BG_STORE_FILE_H
 #define BG_STORE_FILE_H
@@ -17,10 +17,6 @@
  */
 int	 store_file_write_temp(struct store *s, const char *id,
 	    const char *text, size_t len, int mode, char *tmp,
-	    struct bg_error *e);
-
-/* Renames tmp over the purchase's file and syncs the directory. */
-int	 store_file_commit(struct store *s, const char *tmp, const char *id,
 	    struct bg_error *e);
 
 #endif
