@@ -156,7 +156,7 @@ fuzz_pick_site(const uint8_t **data, size_t *size, const char *const *sites,
 struct bg_log *
 fuzz_log(void)
 {
-	static struct bg_log l = { -1, NULL, LOG_DEBUG };
+	static struct bg_log l = { -1, NULL, CFG_LOG_DEBUG };
 
 	if (l.fd == -1)
 		FUZZ_ASSERT((l.fd = open("/dev/null", O_WRONLY | O_CLOEXEC))

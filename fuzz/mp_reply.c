@@ -148,7 +148,7 @@ record(const struct bg_config *cfg, int variant, json_object *reply)
 	if (state == NULL || strcmp(state, "creating") != 0)
 		open = NULL;
 	if (purchase_learn_search(&p, reply, open) == -1 &&
-	    payment_complete(reply)) {
+	    purchase_payment_complete(reply)) {
 		a = purchase_learn(&p, reply, open);
 		FUZZ_ASSERT(a != NULL);
 		if (form_get(a, "summary") != NULL)

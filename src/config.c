@@ -26,9 +26,9 @@
 
 enum ktype { K_STR, K_INT, K_ENUM, K_URL, K_PATH };
 
-#define F_ENV_ONLY	0x1	/* never from the file or a flag */
-#define F_SECRET	0x2	/* never printed */
-#define F_HTTPS		0x4	/* URL must be https unless loopback */
+#define KEY_ENV_ONLY	0x1	/* never from the file or a flag */
+#define KEY_SECRET	0x2	/* never printed */
+#define KEY_HTTPS		0x4	/* URL must be https unless loopback */
 
 struct keydef {
 	const char	*name;
@@ -48,7 +48,7 @@ struct keydef {
 static const struct keydef keys[CONFIG_NKEYS] = {
 	{ "access_token_file", K_PATH, S(access_token_file), NULL, 0, 0, NULL, 0 },
 	{ "access_token", K_STR, S(access_token), NULL, 0, 0, NULL,
-	    F_ENV_ONLY | F_SECRET },
+	    KEY_ENV_ONLY | KEY_SECRET },
 	{ "api_base", K_URL, S(api_base), "https://api.mercadopago.com",
 	    0, 0, NULL, 0 },
 	{ "ca_file", K_PATH, S(ca_file), NULL, 0, 0, NULL, 0 },
@@ -56,7 +56,7 @@ static const struct keydef keys[CONFIG_NKEYS] = {
 	    LOCALSTATEDIR "/lib/brickgate/contexts", 0, 0, NULL, 0 },
 	{ "site", K_ENUM, 0, 0, "MLB", 0, 0, "MLA MLB MLM MPE MCO MLU MLC", 0 },
 	{ "notification_url", K_URL, S(notification_url), NULL, 0, 0, NULL,
-	    F_HTTPS },
+	    KEY_HTTPS },
 	{ "callback_url", K_URL, S(callback_url), NULL, 0, 0, NULL, 0 },
 	{ "return_url", K_URL, S(return_url), NULL, 0, 0, NULL, 0 },
 	{ "statement_descriptor", K_STR, S(statement_descriptor), NULL,
@@ -154,7 +154,7 @@ set_raw(struct bg_config *c, int k, const char *value, enum cfg_source src)
 
 	if (copy == NULL)
 		return;		/* config_finish() reports the missing value */
-	if (c->raw[k] != NULL && (keys[k].flags & F_SECRET))
+	if (c->raw[k] != NULL && (keys[k].flags & KEY_SECRET))
 		explicit_bzero(c->raw[k], strlen(c->raw[k]));
 	free(c->raw[k]);
 	c->raw[k] = copy;
@@ -178,7 +178,7 @@ config_free(struct bg_config *c)
 	int k;
 
 	for (k = 0; k < CONFIG_NKEYS; k++) {
-		if (c->raw[k] != NULL && (keys[k].flags & F_SECRET))
+		if (c->raw[k] != NULL && (keys[k].flags & KEY_SECRET))
 			explicit_bzero(c->raw[k], strlen(c->raw[k]));
 		free(c->raw[k]);
 	}
@@ -230,7 +230,7 @@ config_read_stream(struct bg_config *c, FILE *f, const char *name,
 			    lineno, key);
 			continue;
 		}
-		if (keys[k].flags & F_ENV_ONLY) {
+		if (keys[k].flags & KEY_ENV_ONLY) {
 			problems_add(p, "%s:%d: %s is accepted from the "
 			    "environment only (BRICKGATE_%s); use "
 			    "access_token_file", name, lineno, keys[k].name,
@@ -312,7 +312,7 @@ config_set_flag(struct bg_config *c, const char *key, const char *value,
 		problems_add(p, "unknown option --%s", key);
 		return;
 	}
-	if (keys[k].flags & F_ENV_ONLY) {
+	if (keys[k].flags & KEY_ENV_ONLY) {
 		problems_add(p, "--%s is not accepted on the command line "
 		    "(it would show in ps); use access_token_file", key);
 		return;
@@ -513,7 +513,7 @@ finish_key(struct bg_config *c, int k, struct bg_problems *p)
 			problems_add(p, "%s: '%s' %s", kd->name, v, why);
 			return;
 		}
-		if ((kd->flags & F_HTTPS) && strncmp(v, "https://", 8) != 0 &&
+		if ((kd->flags & KEY_HTTPS) && strncmp(v, "https://", 8) != 0 &&
 		    !url_is_loopback(v)) {
 			problems_add(p, "%s: '%s' must use https (http is "
 			    "accepted only for loopback hosts)", kd->name, v);
@@ -606,7 +606,7 @@ config_print(const struct bg_config *c, FILE *out)
 	for (k = 0; k < CONFIG_NKEYS; k++) {
 		if (c->raw[k] == NULL)
 			continue;
-		if (keys[k].flags & F_SECRET)
+		if (keys[k].flags & KEY_SECRET)
 			fprintf(out, "%s = (set, %zu characters, not shown)",
 			    keys[k].name, strlen(c->raw[k]));
 		else

@@ -28,7 +28,7 @@ void	 problems_add(struct bg_problems *p, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 problems_free(struct bg_problems *p);
 
-enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+enum log_level { CFG_LOG_ERROR, CFG_LOG_WARN, CFG_LOG_INFO, CFG_LOG_DEBUG };
 
 enum cfg_source { SRC_DEFAULT, SRC_FILE, SRC_ENV, SRC_FLAG };
 

@@ -260,7 +260,7 @@ prunable(struct bg_context *ctx)
 	    strcmp(status, "authorized") == 0)
 		return 0;
 	if (p != NULL && (strcmp(state, "refused") == 0 ||
-	    status_final(status)))
+	    purchase_status_final(status)))
 		return 1;
 	return ctx->expires_ms != 0 && now_ms() >= ctx->expires_ms;
 }

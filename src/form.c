@@ -72,18 +72,18 @@ check_string(json_object *v, const struct field_rule *r, struct bg_error *e)
 		    "%s must be printable text of at most %ld bytes",
 		    r->path, r->max);
 	switch (r->type) {
-	case F_TOKEN:
+	case FORM_TOKEN:
 		if (!all_of(s, token_chars))
 			return bg_fail(e, 400, "invalid_field", r->path,
 			    "%s has characters other than letters, digits, "
 			    "'-' and '_'", r->path);
 		break;
-	case F_DIGITS: case F_DIGIT_TEXT:
+	case FORM_DIGITS: case FORM_DIGIT_TEXT:
 		if (!all_of(s, "0123456789"))
 			return bg_fail(e, 400, "invalid_field", r->path,
 			    "%s must be digits", r->path);
 		break;
-	case F_EMAIL:
+	case FORM_EMAIL:
 		at = strchr(s, '@');
 		if (at == NULL || at == s || at[1] == '\0' ||
 		    strchr(at + 1, '@') != NULL || strchr(s, ' ') != NULL ||
@@ -120,33 +120,33 @@ check_one(json_object *v, const struct field_rule *r, struct bg_error *e)
 {
 	json_type t = json_object_get_type(v);
 	static const char *const names[] = {
-		[F_STRING] = "a string", [F_TOKEN] = "a string",
-		[F_UINT] = "an integer", [F_DIGITS] = "a string of digits",
-		[F_DIGIT_TEXT] = "a string of digits",
-		[F_EMAIL] = "a string", [F_OBJECT] = "an object",
-		[F_NUMBER] = "a number",
+		[FORM_STRING] = "a string", [FORM_TOKEN] = "a string",
+		[FORM_UINT] = "an integer", [FORM_DIGITS] = "a string of digits",
+		[FORM_DIGIT_TEXT] = "a string of digits",
+		[FORM_EMAIL] = "a string", [FORM_OBJECT] = "an object",
+		[FORM_NUMBER] = "a number",
 	};
 
 	switch (r->type) {
-	case F_STRING: case F_TOKEN: case F_EMAIL: case F_DIGIT_TEXT:
+	case FORM_STRING: case FORM_TOKEN: case FORM_EMAIL: case FORM_DIGIT_TEXT:
 		if (t == json_type_string)
 			return check_string(v, r, e);
 		break;
-	case F_DIGITS:
+	case FORM_DIGITS:
 		if (t == json_type_string)
 			return check_string(v, r, e);
 		if (t == json_type_int && json_object_get_int64(v) >= 0)
 			return 0;
 		break;
-	case F_UINT:
+	case FORM_UINT:
 		if (t == json_type_int)
 			return check_int(v, r, e);
 		break;
-	case F_OBJECT:
+	case FORM_OBJECT:
 		if (t == json_type_object)
 			return 0;
 		break;
-	case F_NUMBER:
+	case FORM_NUMBER:
 		if (t == json_type_int || t == json_type_double)
 			return 0;
 		break;

@@ -18,18 +18,18 @@
 #include "error.h"
 
 enum field_type {
-	F_STRING,	/* printable text, 1..max bytes, optionally one of */
-	F_TOKEN,	/* [A-Za-z0-9_-]{1,max}: card tokens, ids */
-	F_UINT,		/* JSON integer 1..max */
-	F_DIGITS,	/* digits, as a JSON string or integer (issuer_id) */
-	F_DIGIT_TEXT,	/* digits, as a JSON string only (a bank id, phone) */
-	F_EMAIL,	/* one @, printable, no spaces, at most max bytes */
-	F_OBJECT,
-	F_NUMBER,	/* a JSON number; its value is checked elsewhere */
+	FORM_STRING,	/* printable text, 1..max bytes, optionally one of */
+	FORM_TOKEN,	/* [A-Za-z0-9_-]{1,max}: card tokens, ids */
+	FORM_UINT,		/* JSON integer 1..max */
+	FORM_DIGITS,	/* digits, as a JSON string or integer (issuer_id) */
+	FORM_DIGIT_TEXT,	/* digits, as a JSON string only (a bank id, phone) */
+	FORM_EMAIL,	/* one @, printable, no spaces, at most max bytes */
+	FORM_OBJECT,
+	FORM_NUMBER,	/* a JSON number; its value is checked elsewhere */
 };
 
-#define F_REQUIRED	1
-#define F_OPTIONAL	0
+#define FORM_REQUIRED	1
+#define FORM_OPTIONAL	0
 
 struct field_rule {
 	const char		*path;		/* "payer.identification.type" */

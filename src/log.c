@@ -103,7 +103,7 @@ log_request(struct bg_log *l, const struct bg_request *r)
 	size_t n;
 
 	lv = r->status >= 500 && r->status != 501 && r->status != 503 ?
-	    LOG_ERROR : LOG_INFO;
+	    CFG_LOG_ERROR : CFG_LOG_INFO;
 	if (lv > l->level)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);

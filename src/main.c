@@ -250,7 +250,7 @@ main(int argc, char **argv)
 		/* The web server shows the 500; its error log the why. */
 		if (probs.n > 0) {
 			print_problems(&probs);
-			log_open(&log, NULL, LOG_INFO, why, sizeof(why));
+			log_open(&log, NULL, CFG_LOG_INFO, why, sizeof(why));
 			ctx.misconfigured = 1;
 		}
 		curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -305,12 +305,12 @@ cancel_pending(struct purchase *p, struct bg_request *r, struct bg_error *e)
 	    json_object_is_type(form_get(rep.json, "id"), json_type_int))
 		purchase_record(p, a, rep.json);
 	mp_reply_clear(&rep);
-	if (!status_final(form_str(a, "status"))) {
+	if (!purchase_status_final(form_str(a, "status"))) {
 		/* Not cancelled: settle reads it again, whatever it is. */
 		purchase_settle(p, 0, 0, e);
 		if ((rc = payment_refuse_closed(p, r, 0, e)) != 0)
 			return rc;
-		if (!status_final(form_str(a, "status")))
+		if (!purchase_status_final(form_str(a, "status")))
 			return bg_fail(e, 502, "upstream_error", NULL,
 			    "Mercado Pago did not cancel the pending payment; "
 			    "nothing was created");
@@ -357,7 +357,7 @@ payment_answer_refusal(struct purchase *p, struct bg_request *r,
 	const char *msg = form_str(rep->json, "message");
 
 	if (rep->status == 401 || rep->status == 403) {
-		log_msg(p->log, LOG_ERROR, "Mercado Pago refused the access "
+		log_msg(p->log, CFG_LOG_ERROR, "Mercado Pago refused the access "
 		    "token (HTTP %ld, causes %s): check access_token_file",
 		    rep->status, json_plain(form_get(up, "causes")));
 		return bg_fail(e, 500, "misconfigured", NULL, "the payment "
@@ -406,11 +406,11 @@ create(struct purchase *p, struct bg_request *r, const struct pm *pm,
 		return bg_fail(e, 500, "internal_error", NULL,
 		    "the purchase could not be recorded; nothing was charged");
 	outcome = purchase_post(p, "/v1/payments", body, key,
-	    payment_complete, &rep);
+	    purchase_payment_complete, &rep);
 	if (outcome == POST_DONE) {
 		purchase_record(p, a, rep.json);
 		if (purchase_save(p, e) == -1)
-			log_msg(p->log, LOG_ERROR, "purchase %s: payment made "
+			log_msg(p->log, CFG_LOG_ERROR, "purchase %s: payment made "
 			    "but not recorded; the next request finds it by "
 			    "search", p->c.id);
 		note_payment(r, a);

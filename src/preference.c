@@ -169,7 +169,7 @@ refused(struct purchase *p, struct bg_request *r, const struct mp_reply *rep,
 	}
 	up = payment_upstream(rep, causes);
 	if (rep->status != 401 && rep->status != 403)
-		log_msg(p->log, LOG_ERROR, "purchase %s: Mercado Pago refused "
+		log_msg(p->log, CFG_LOG_ERROR, "purchase %s: Mercado Pago refused "
 		    "the preference (HTTP %ld, causes %s)", p->c.id,
 		    rep->status, json_plain(causes));
 	rc = payment_answer_refusal(p, r, rep, up, "preference", e);

@@ -25,7 +25,7 @@
 #define MIN_CALL_MS	200	/* no retry with less time than this left */
 
 int64_t
-mono_ms(void)
+purchase_mono_ms(void)
 {
 	struct timespec ts;
 
@@ -43,14 +43,14 @@ purchase_init(struct purchase *p, const struct bg_config *cfg,
 	p->store = store;
 	p->mp = mp;
 	p->log = log;
-	p->deadline = mono_ms() + budget_ms;
+	p->deadline = purchase_mono_ms() + budget_ms;
 	p->lock.fd = -1;
 }
 
 long
 purchase_remaining(const struct purchase *p)
 {
-	int64_t left = p->deadline - mono_ms();
+	int64_t left = p->deadline - purchase_mono_ms();
 
 	return left > 0 ? (long)left : 0;
 }
@@ -68,7 +68,7 @@ load(struct purchase *p, const char *id, struct bg_error *e)
 	free(text);
 	if (rc == -1) {
 		/* The operator needs the file name; the buyer gets the code. */
-		log_msg(p->log, LOG_ERROR, "%s", e->message);
+		log_msg(p->log, CFG_LOG_ERROR, "%s", e->message);
 		return -1;
 	}
 	p->loaded = 1;
@@ -122,7 +122,7 @@ purchase_save(struct purchase *p, struct bg_error *e)
 		return bg_fail(e, 500, "internal_error", NULL,
 		    "cannot serialise the purchase");
 	if (store_save(p->store, p->c.id, text, len, e) == -1) {
-		log_msg(p->log, LOG_ERROR, "purchase %s not saved: %s",
+		log_msg(p->log, CFG_LOG_ERROR, "purchase %s not saved: %s",
 		    p->c.id, e->message);
 		return -1;
 	}
@@ -141,7 +141,7 @@ purchase_close(struct purchase *p)
 }
 
 int
-status_final(const char *status)
+purchase_status_final(const char *status)
 {
 	static const char *const finals[] = { "approved", "rejected",
 	    "cancelled", "refunded", "charged_back" };
@@ -207,7 +207,7 @@ update_applies(json_object *a, const char *status, const char *updated)
 	const char *old_updated = form_str(a, "date_last_updated");
 	int64_t t_old, t_new;
 
-	if (status_final(old) && !status_final(status))
+	if (purchase_status_final(old) && !purchase_status_final(status))
 		return 0;
 	if (old_updated != NULL && updated != NULL &&
 	    rfc3339_parse(old_updated, &t_old) == 0 &&
@@ -258,7 +258,7 @@ purchase_record(struct purchase *p, json_object *a, json_object *payment)
 	if (mismatched(p, payment)) {
 		json_object_object_add(a, "mismatch",
 		    json_object_new_boolean(1));
-		log_msg(p->log, LOG_ERROR, "purchase %s: payment %lld is not "
+		log_msg(p->log, CFG_LOG_ERROR, "purchase %s: payment %lld is not "
 		    "for the purchase's amount and currency; recorded as a "
 		    "mismatch, not as paid", p->c.id,
 		    (long long)json_object_get_int64(id));
@@ -266,7 +266,7 @@ purchase_record(struct purchase *p, json_object *a, json_object *payment)
 }
 
 int
-payment_complete(json_object *payment)
+purchase_payment_complete(json_object *payment)
 {
 	return json_object_is_type(form_get(payment, "id"), json_type_int) &&
 	    form_str(payment, "status") != NULL;
@@ -312,7 +312,7 @@ purchase_learn_search(struct purchase *p, json_object *reply,
 	n = json_object_array_length(results);
 	for (i = 0; i < n; i++) {
 		pay = json_object_array_get_idx(results, i);
-		if (!payment_complete(pay))
+		if (!purchase_payment_complete(pay))
 			continue;
 		if (purchase_learn(p, pay, open) == open)
 			open = NULL;
@@ -337,7 +337,7 @@ settle_search(struct purchase *p, json_object *open)
 	p->upstream_ms += rep.ms;
 	if (changed == -1) {
 		p->unanswered++;
-		log_msg(p->log, LOG_WARN, "purchase %s: search failed (%s%ld);"
+		log_msg(p->log, CFG_LOG_WARN, "purchase %s: search failed (%s%ld);"
 		    " records kept as they are", p->c.id, rep.why, rep.status);
 		changed = 0;
 	}
@@ -355,12 +355,12 @@ settle_refresh(struct purchase *p, json_object *a)
 	snprintf(path, sizeof(path), "/v1/payments/%lld",
 	    (long long)json_object_get_int64(form_get(a, "id")));
 	if (mp_call(p->mp, "GET", path, NULL, NULL, purchase_call_budget(p),
-	    &rep) == 0 && rep.status == 200 && payment_complete(rep.json)) {
+	    &rep) == 0 && rep.status == 200 && purchase_payment_complete(rep.json)) {
 		purchase_record(p, a, rep.json);
 		changed = 1;
 	} else {
 		p->unanswered++;
-		log_msg(p->log, LOG_WARN, "purchase %s: refresh of payment "
+		log_msg(p->log, CFG_LOG_WARN, "purchase %s: refresh of payment "
 		    "%s failed (%s%ld)", p->c.id, path + 13, rep.why,
 		    rep.status);
 	}
@@ -416,7 +416,7 @@ purchase_settle(struct purchase *p, int64_t search_ms, int64_t refresh_ms,
 	}
 	a = context_latest(&p->c);
 	if (a != NULL && json_object_is_type(form_get(a, "id"),
-	    json_type_int) && !status_final(form_str(a, "status")) &&
+	    json_type_int) && !purchase_status_final(form_str(a, "status")) &&
 	    stale(a, refresh_ms))
 		changed |= settle_refresh(p, a);
 	return changed ? purchase_save(p, e) : 0;
@@ -481,7 +481,7 @@ purchase_post(struct purchase *p, const char *path, json_object *body,
 		if (!retryable(rep, complete) || n >= p->cfg->api_retries ||
 		    purchase_remaining(p) < MIN_CALL_MS)
 			break;
-		log_msg(p->log, LOG_WARN, "purchase %s: POST %s call %d "
+		log_msg(p->log, CFG_LOG_WARN, "purchase %s: POST %s call %d "
 		    "failed (%s%ld); retrying with the same key", p->c.id,
 		    path, n + 1, rep->why, rep->status);
 		backoff(p, n, rep->retry_after_ms);

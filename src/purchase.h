@@ -1,8 +1,8 @@
 /*
  * purchase.h - one purchase while a request works on it: its lock, its
  * context, and the settling of what is already recorded (contract
- * section 3, step 2), shared by /process_payment, /payment_status and,
- * later, webhooks and `brickgate reconcile`.
+ * section 3, step 2), shared by /process_payment, /payment_status,
+ * webhooks and `brickgate reconcile`.
  */
 #ifndef BG_PURCHASE_H
 #define BG_PURCHASE_H
@@ -92,7 +92,7 @@ int	 purchase_learn_search(struct purchase *p, json_object *reply,
 	    json_object *open);
 
 /* A payment object we can record: a numeric id and a status. */
-int	 payment_complete(json_object *payment);
+int	 purchase_payment_complete(json_object *payment);
 
 /* How a create call ended, after its retries. */
 enum post_outcome {
@@ -116,12 +116,12 @@ enum post_outcome purchase_post(struct purchase *p, const char *path,
 json_object *purchase_paid(struct purchase *p);
 
 /* True for approved, rejected, cancelled, refunded, charged_back. */
-int	 status_final(const char *status);
+int	 purchase_status_final(const char *status);
 
 /* Milliseconds left before the request's deadline. */
 long	 purchase_remaining(const struct purchase *p);
 /* The time one API call may take: api_timeout_ms, within the deadline. */
 long	 purchase_call_budget(const struct purchase *p);
-int64_t	 mono_ms(void);
+int64_t	 purchase_mono_ms(void);
 
 #endif

@@ -58,7 +58,7 @@ server_handle(struct bg_ctx *ctx, struct mp_client *mp, struct bg_io *io)
 	else {
 		r.mp = mp;
 		/* For operators chasing a request that never ends. */
-		log_msg(ctx->log, LOG_DEBUG, "begin method=%.10s route=/%s",
+		log_msg(ctx->log, CFG_LOG_DEBUG, "begin method=%.10s route=/%s",
 		    safe_token(r.method), safe_token(r.route));
 		router_dispatch(ctx, &r);
 	}
@@ -300,13 +300,13 @@ worker(void *arg)
 		if (rc < 0) {
 			kind = accept_transient(-rc);
 			if (kind == 0) {
-				log_msg(p->ctx->log, LOG_ERROR, "accept: %s; "
+				log_msg(p->ctx->log, CFG_LOG_ERROR, "accept: %s; "
 				    "worker stops", strerror(-rc));
 				break;
 			}
 			if (kind == 2) {
 				/* Out of descriptors: pause, don't spin. */
-				log_msg(p->ctx->log, LOG_WARN, "accept: %s; "
+				log_msg(p->ctx->log, CFG_LOG_WARN, "accept: %s; "
 				    "pausing", strerror(-rc));
 				pfd.fd = p->wake[0];
 				pfd.events = POLLIN;
@@ -356,13 +356,13 @@ handle_hup(struct bg_ctx *ctx)
 	char why[512];
 
 	if (log_reopen(ctx->log) == -1)
-		log_msg(ctx->log, LOG_ERROR, "SIGHUP: cannot reopen log_file "
+		log_msg(ctx->log, CFG_LOG_ERROR, "SIGHUP: cannot reopen log_file "
 		    "%s: %s", ctx->log->path, strerror(errno));
 	if (secrets_load(ctx->secrets, ctx->cfg, why, sizeof(why)) == -1)
-		log_msg(ctx->log, LOG_ERROR, "SIGHUP: keeping the secrets "
+		log_msg(ctx->log, CFG_LOG_ERROR, "SIGHUP: keeping the secrets "
 		    "loaded before: %s", why);
 	else
-		log_msg(ctx->log, LOG_INFO, "SIGHUP: secrets re-read, log "
+		log_msg(ctx->log, CFG_LOG_INFO, "SIGHUP: secrets re-read, log "
 		    "reopened");
 }
 
@@ -400,7 +400,7 @@ server_run_fcgi(struct bg_ctx *ctx, int listen_fd)
 	if ((flags = fcntl(listen_fd, F_GETFL)) == -1 ||
 	    fcntl(listen_fd, F_SETFL, flags | O_NONBLOCK) == -1 ||
 	    pipe2(p.wake, O_CLOEXEC) == -1) {
-		log_msg(ctx->log, LOG_ERROR, "listening socket: %s",
+		log_msg(ctx->log, CFG_LOG_ERROR, "listening socket: %s",
 		    strerror(errno));
 		return 1;
 	}
@@ -409,7 +409,7 @@ server_run_fcgi(struct bg_ctx *ctx, int listen_fd)
 	pthread_mutex_init(&p.done_mu, NULL);
 	pthread_cond_init(&p.done_cv, NULL);
 	if (FCGX_Init() != 0) {
-		log_msg(ctx->log, LOG_ERROR, "FCGX_Init failed");
+		log_msg(ctx->log, CFG_LOG_ERROR, "FCGX_Init failed");
 		return 1;
 	}
 	sigemptyset(&set);
@@ -429,11 +429,11 @@ server_run_fcgi(struct bg_ctx *ctx, int listen_fd)
 	p.alive = (int)started;
 	pthread_mutex_unlock(&p.done_mu);
 	if (started == 0) {
-		log_msg(ctx->log, LOG_ERROR, "cannot start worker threads");
+		log_msg(ctx->log, CFG_LOG_ERROR, "cannot start worker threads");
 		free(tids);
 		return 1;
 	}
-	log_msg(ctx->log, LOG_INFO, "brickgate %s ready: FastCGI, %ld "
+	log_msg(ctx->log, CFG_LOG_INFO, "brickgate %s ready: FastCGI, %ld "
 	    "threads, site %s", PACKAGE_VERSION, started, ctx->cfg->site->id);
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
@@ -444,15 +444,15 @@ server_run_fcgi(struct bg_ctx *ctx, int listen_fd)
 		}
 		break;
 	}
-	log_msg(ctx->log, LOG_INFO, "signal %d: no new requests; waiting "
+	log_msg(ctx->log, CFG_LOG_INFO, "signal %d: no new requests; waiting "
 	    "for those in flight", sig);
 	if (write(p.wake[1], "x", 1) != 1)
-		log_msg(ctx->log, LOG_ERROR, "wake pipe: %s", strerror(errno));
+		log_msg(ctx->log, CFG_LOG_ERROR, "wake pipe: %s", strerror(errno));
 	left = drain(&p, ctx->cfg->request_deadline_ms + 1000);
 	if (left > 0) {
 		/* Past the deadline: exiting still leaves every context
 		 * file whole, and open attempts are resolved later. */
-		log_msg(ctx->log, LOG_WARN, "%d requests still running at "
+		log_msg(ctx->log, CFG_LOG_WARN, "%d requests still running at "
 		    "the shutdown deadline; exiting", left);
 		return 0;
 	}
@@ -464,7 +464,7 @@ server_run_fcgi(struct bg_ctx *ctx, int listen_fd)
 	pthread_mutex_destroy(&p.accept_mu);
 	pthread_mutex_destroy(&p.done_mu);
 	pthread_cond_destroy(&p.done_cv);
-	log_msg(ctx->log, LOG_INFO, "stopped");
+	log_msg(ctx->log, CFG_LOG_INFO, "stopped");
 	return 0;
 }
 

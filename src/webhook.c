@@ -97,7 +97,7 @@ verify(struct bg_ctx *ctx, struct bg_request *r, const char *data_id,
 	rc = signature_verify(&c, why, sizeof(why));
 	OPENSSL_cleanse(secret, sizeof(secret));
 	if (rc == -1) {
-		log_msg(ctx->log, LOG_WARN, "webhook refused: %s", why);
+		log_msg(ctx->log, CFG_LOG_WARN, "webhook refused: %s", why);
 		return bg_fail(e, 401, "invalid_signature", NULL,
 		    "the notification's signature is not valid");
 	}
@@ -119,7 +119,7 @@ fetch(struct purchase *p, const char *id, json_object **out,
 	p->upstream_ms += rep.ms;
 	if (rep.status == 404)
 		rc = 1;
-	else if (rep.status == 200 && payment_complete(rep.json))
+	else if (rep.status == 200 && purchase_payment_complete(rep.json))
 		*out = json_object_get(rep.json);
 	else if (rep.status == 0)
 		rc = bg_fail(e, 504, "upstream_timeout", NULL, "Mercado Pago "

@@ -15,15 +15,15 @@
 #define PIX_MIN_MS	(30 * 60 * 1000LL)
 
 static const struct field_rule pix_fields[] = {
-	{ "payment_method_id",		F_TOKEN,  F_REQUIRED, 40, NULL },
-	{ "transaction_amount",		F_NUMBER, F_REQUIRED, 0, NULL },
-	{ "payer",			F_OBJECT, F_OPTIONAL, 0, NULL },
-	{ "payer.email",		F_EMAIL,  F_OPTIONAL, 254, NULL },
-	{ "payer.first_name",		F_STRING, F_OPTIONAL, 64, NULL },
-	{ "payer.last_name",		F_STRING, F_OPTIONAL, 64, NULL },
-	{ "payer.identification",	F_OBJECT, F_OPTIONAL, 0, NULL },
-	{ "payer.identification.type",	F_STRING, F_OPTIONAL, 16, NULL },
-	{ "payer.identification.number", F_STRING, F_OPTIONAL, 32, NULL },
+	{ "payment_method_id",		FORM_TOKEN,  FORM_REQUIRED, 40, NULL },
+	{ "transaction_amount",		FORM_NUMBER, FORM_REQUIRED, 0, NULL },
+	{ "payer",			FORM_OBJECT, FORM_OPTIONAL, 0, NULL },
+	{ "payer.email",		FORM_EMAIL,  FORM_OPTIONAL, 254, NULL },
+	{ "payer.first_name",		FORM_STRING, FORM_OPTIONAL, 64, NULL },
+	{ "payer.last_name",		FORM_STRING, FORM_OPTIONAL, 64, NULL },
+	{ "payer.identification",	FORM_OBJECT, FORM_OPTIONAL, 0, NULL },
+	{ "payer.identification.type",	FORM_STRING, FORM_OPTIONAL, 16, NULL },
+	{ "payer.identification.number", FORM_STRING, FORM_OPTIONAL, 32, NULL },
 	{ NULL, 0, 0, 0, NULL },
 };
 

@@ -78,7 +78,7 @@ precedence(void **state)
 	assert_int_equal(c.api_retries, 2);	/* default */
 	assert_int_equal(c.max_body_bytes, 65536);
 	assert_string_equal(c.api_base, "https://api.mercadopago.com");
-	assert_int_equal(c.log_level, LOG_INFO);
+	assert_int_equal(c.log_level, CFG_LOG_INFO);
 	config_free(&c);
 	problems_free(&p);
 }

@@ -15,7 +15,7 @@
 #include "summary.h"
 
 static struct bg_config cfg;
-static struct bg_log quiet = { -1, NULL, LOG_ERROR };
+static struct bg_log quiet = { -1, NULL, CFG_LOG_ERROR };
 
 static int
 setup(void **state)
@@ -77,7 +77,7 @@ payment_without_method(void **state)
 	(void)state;
 	open_purchase(&p, "{\"amount\":\"150.00\"}");
 	pay = parse("{\"id\":91000000002,\"status\":\"approved\"}");
-	assert_true(payment_complete(pay));
+	assert_true(purchase_payment_complete(pay));
 	assert_non_null(a = purchase_learn(&p, pay, NULL));
 	assert_null(form_get(a, "payment_method_id"));
 	assert_null(form_get(a, "payment_type_id"));
