@@ -3,11 +3,18 @@
 "N passed, N failed" alone on its last line (followed by ", N skipped" when
 a test raised unittest.SkipTest: a flow the build does not offer yet).
 
+Every process a test starts is this runner's descendant (it is their
+subreaper: see tests/lib/reaper.py).  After each program or module, any
+of them still running is named, stopped by its PID and counted as one
+failed test ("MODULE::processes left running"); so is a SIGINT or SIGTERM
+to the runner, which first lets the module's teardown run.
+
 usage: run.py [--counts FILE] [--label TEXT] ITEM...
 ITEM is a unit-test program, a test_*.py module, or a directory of them.
 """
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
 import traceback
@@ -15,6 +22,16 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "lib"))
+import reaper  # noqa: E402
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM to the runner: not a test's failure, so no test
+    catches it, but teardowns and the sweep still run."""
+
+
+def on_signal(sig, frame):
+    raise Interrupted("signal %d" % sig)
 
 
 class Tally:
@@ -97,7 +114,7 @@ def run_module(path, tally):
     if setup:
         try:
             setup()
-        except Exception:  # noqa: BLE001
+        except (Exception, Interrupted) as e:  # noqa: BLE001
             why = traceback.format_exc()
             for n, _ in tests:
                 tally.fail("%s::%s" % (base, n), "setup_module failed:\n"
@@ -107,21 +124,48 @@ def run_module(path, tally):
                     teardown()
                 except Exception:  # noqa: BLE001
                     pass
+            if isinstance(e, Interrupted):
+                raise
             return
-    for n, fn in tests:
-        try:
-            fn()
-            tally.ok("%s::%s" % (base, n))
-        except unittest.SkipTest as e:
-            tally.skip("%s::%s" % (base, n), str(e))
-        except Exception:  # noqa: BLE001
-            tally.fail("%s::%s" % (base, n), traceback.format_exc())
-    if teardown:
-        try:
-            teardown()
-            tally.ok("%s::teardown" % base)
-        except Exception:  # noqa: BLE001
-            tally.fail("%s::teardown" % base, traceback.format_exc())
+    try:
+        for n, fn in tests:
+            try:
+                fn()
+                tally.ok("%s::%s" % (base, n))
+            except unittest.SkipTest as e:
+                tally.skip("%s::%s" % (base, n), str(e))
+            except Exception:  # noqa: BLE001
+                tally.fail("%s::%s" % (base, n), traceback.format_exc())
+            except Interrupted as e:
+                tally.fail("%s::%s" % (base, n), "interrupted (%s)" % e)
+                raise
+    finally:
+        if teardown:
+            try:
+                teardown()
+                tally.ok("%s::teardown" % base)
+            except Exception:  # noqa: BLE001
+                tally.fail("%s::teardown" % base, traceback.format_exc())
+
+
+def check_leftovers(name, tally):
+    """One failed test when the program or module just run left a
+    process running; the processes are stopped either way."""
+    left = reaper.sweep()
+    if left:
+        tally.fail("%s::processes left running" % name,
+                   "stopped by the runner:\n" + "\n".join(left))
+
+
+def run_item(item, tally):
+    name = os.path.splitext(os.path.basename(item))[0]
+    try:
+        if item.endswith(".py"):
+            run_module(item, tally)
+        else:
+            run_tap(item, tally)
+    finally:
+        check_leftovers(name, tally)
 
 
 def expand(items):
@@ -158,11 +202,21 @@ def main(argv):
             items.append(argv[i])
             i += 1
     tally = Tally(label)
-    for item in expand(items):
-        if item.endswith(".py"):
-            run_module(item, tally)
-        else:
-            run_tap(item, tally)
+    if not reaper.become_subreaper():
+        tally.fail("runner", "prctl(PR_SET_CHILD_SUBREAPER) refused: "
+                   "processes left running could go unseen")
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    interrupted = False
+    try:
+        for item in expand(items):
+            run_item(item, tally)
+    except Interrupted as e:
+        interrupted = True
+        tally.fail("runner", "interrupted (%s): the rest was not run" % e)
+    # The handlers go: a second signal must not cut the summary short.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if counts:
         with open(counts, "w") as f:
             f.write("%d %d %d\n" % (tally.passed, tally.failed,
@@ -173,6 +227,8 @@ def main(argv):
             print("#   " + n)
     skipped = ", %d skipped" % tally.skipped if tally.skipped else ""
     print("%d passed, %d failed%s" % (tally.passed, tally.failed, skipped))
+    if interrupted:
+        return 130
     return 1 if tally.failed else 0
 
 

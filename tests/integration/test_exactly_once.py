@@ -16,6 +16,9 @@ S = None
 SLOW = None
 
 
+S = SLOW = None
+
+
 def setup_module():
     global S, SLOW
     S = Site("MLB", {"threads": 12, "api_retries": 2})
@@ -25,8 +28,12 @@ def setup_module():
 
 
 def teardown_module():
-    S.stop()
-    SLOW.stop()
+    try:
+        if S is not None:
+            S.stop()
+    finally:
+        if SLOW is not None:
+            SLOW.stop()
 
 
 def made(site, pid):

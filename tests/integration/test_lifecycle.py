@@ -55,6 +55,7 @@ def test_sigterm_with_idle_workers_exits_at_once():
         rc = s.bg.stop(signal.SIGTERM, timeout=10)
         assert rc == 0, (rc, s.log_text())
     finally:
+        s.stop_quietly()
         s.cleanup()
 
 

@@ -1,8 +1,9 @@
 """Test harness: real nginx, spawn-fcgi and brickgate on loopback.
 
 Every process is started here as a child of the test process, its PID kept,
-and stopped by that PID; nothing is left behind.  Readiness is a bounded
-poll of the real endpoint, never a fixed sleep.
+and stopped by that PID, also when starting fails half-way; tests/run.py
+checks that nothing is left behind.  Readiness is a bounded poll of the
+real endpoint, never a fixed sleep.
 """
 import http.client
 import json
@@ -197,16 +198,31 @@ class Stack:
         self.nginx = None
 
     def start(self):
-        self.spawn_brickgate()
-        conf = os.path.join(self.root, "nginx.conf")
-        with open(conf, "w") as f:
-            f.write(NGINX_CONF.format(root=self.root, sock=self.sock,
-                                      port=self.port))
-        self.nginx = Proc([NGINX, "-p", self.root, "-c", conf,
-                           "-e", os.path.join(self.root, "nginx-error.log")],
-                          log=os.path.join(self.root, "nginx.out"))
-        self.wait_ready()
+        """Starts brickgate and nginx and waits until /healthz answers;
+        when any of that fails, stops what it had started before raising
+        (a caller's try/finally begins only once start() returns)."""
+        try:
+            self.spawn_brickgate()
+            conf = os.path.join(self.root, "nginx.conf")
+            with open(conf, "w") as f:
+                f.write(NGINX_CONF.format(root=self.root, sock=self.sock,
+                                          port=self.port))
+            self.nginx = Proc([NGINX, "-p", self.root, "-c", conf, "-e",
+                               os.path.join(self.root, "nginx-error.log")],
+                              log=os.path.join(self.root, "nginx.out"))
+            self.wait_ready()
+        except BaseException:
+            self.stop_quietly()
+            raise
         return self
+
+    def stop_quietly(self):
+        """stop() after a failure: what it raises would hide the first
+        error, so it is dropped."""
+        try:
+            self.stop()
+        except Exception:  # noqa: BLE001
+            pass
 
     def spawn_brickgate(self):
         """Starts brickgate under spawn-fcgi (-n: brickgate keeps the PID
@@ -286,10 +302,12 @@ class Stack:
         (VALGRIND_EXIT when valgrind found a problem in any brickgate the
         stack ran, its report then appended to the log)."""
         rc = None
-        if self.nginx:
-            self.nginx.stop(signal.SIGQUIT)
-        if self.bg:
-            rc = self.bg.stop(signal.SIGTERM)
+        try:
+            if self.nginx:
+                self.nginx.stop(signal.SIGQUIT)
+        finally:
+            if self.bg:
+                rc = self.bg.stop(signal.SIGTERM)
         report = valgrind_problems(self.root)
         if report:
             with open(self.brickgate_log, "a") as f:

@@ -58,7 +58,11 @@ class Site:
         self.sb = sbharness.Sandbox(site, extra=args)
         self.stack.env.setdefault("BRICKGATE_API_BASE",
                                   "http://127.0.0.1:%d" % self.sb.port)
-        self.stack.start()
+        try:
+            self.stack.start()
+        except BaseException:
+            self.sb.stop()
+            raise
         self.ctx_dir = self.stack.ctx_dir
         self.n = 0
 

@@ -71,13 +71,21 @@ class Sandbox:
                 "--site", site] + list(extra)
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL,
                                      stderr=self.stderr)
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+
+    def wait_ready(self):
         deadline = time.monotonic() + READY_WAIT_S
         while True:
-            assert self.proc.poll() is None, "sandbox exited early"
+            assert self.proc.poll() is None, "sandbox exited early: " + \
+                self.log_text()[-2000:]
             try:
                 socket.create_connection(("127.0.0.1", self.port),
                                          timeout=1).close()
-                break
+                return
             except OSError:
                 assert time.monotonic() < deadline, "sandbox not ready"
                 time.sleep(0.05)
@@ -93,7 +101,7 @@ class Sandbox:
                 self.proc.wait()
         self.stderr.close()
         # Keep the log of a sandbox that failed (sanitizer reports).
-        if self.proc.returncode == 0:
+        if self.proc.returncode == 0 and os.path.exists(self.stderr_path):
             os.unlink(self.stderr_path)
         return self.proc.returncode
 
