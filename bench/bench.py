@@ -36,6 +36,7 @@ OUT = os.path.join(SRC, "out", "bench")
 # The test harness's helpers; it reads nothing at import that matters here.
 sys.path.insert(0, os.path.join(SRC, "tests", "lib"))
 from harness import Proc, free_port, process_tree  # noqa: E402
+import reaper  # noqa: E402
 TOKEN = "TEST-4242424242424242-112233-0123456789abcdef0123456789abcdef-99"
 THREADS = 64            # brickgate's worker threads, every FastCGI run
 CONNS = 64              # wrk connections for the peak runs
@@ -741,16 +742,24 @@ def main():
         raise SystemExit("stopped by signal %d" % sig)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    # Whatever a stopped process had started stays in this tree, so the
+    # check after bench.stop() sees it (tests/lib/reaper.py).
+    reaper.become_subreaper()
     try:
         bench.go()
     finally:
         log("stopping every process started")
         bench.stop()
+        left = reaper.sweep()
+        for what in left:
+            log("  left running, now stopped: " + what)
         # The purchases written for the runs go; the logs stay.
         log("removing the purchases written")
         for d in glob.glob(os.path.join(bench.run, "ctx*")):
             shutil.rmtree(d, ignore_errors=True)
         log("done")
+        if left and sys.exc_info()[0] is None:
+            raise SystemExit("%d processes were left running" % len(left))
     res = bench.results
     res["versions"] = versions(bench.build)
     res["date"] = time.strftime("%Y-%m-%d %H:%M %Z")
