@@ -50,8 +50,20 @@ step() {    # step NAME COMMAND...: one counted check, its log in out/
 ( autoreconf -fi ) >"$OUT/autoreconf.log" 2>&1 ||
   { cat "$OUT/autoreconf.log"; echo "0 passed, 1 failed"; exit 1; }
 
-export BG_TEST_TMP=$OUT/tmp
-rm -rf "$BG_TEST_TMP" && mkdir -p "$BG_TEST_TMP" && chmod 755 "$BG_TEST_TMP"
+# What nginx's and Apache's workers (user nobody) must reach, sockets,
+# pages and binaries, goes under a runtime directory of the run's own in
+# /tmp, never under the clone, which may be in a private home (mode 0700).
+# It goes when the run ends; after a failure it is kept as out/tmp.
+rm -rf "$OUT/tmp"
+BG_TEST_TMP=$(mktemp -d /tmp/brickgate-tests.XXXXXX) &&
+  chmod 755 "$BG_TEST_TMP" || { echo "0 passed, 1 failed"; exit 1; }
+export BG_TEST_TMP
+keep_or_remove_tmp() {
+  if [ "${failed:-1}" -eq 0 ]; then rm -rf "$BG_TEST_TMP"
+  else mv "$BG_TEST_TMP" "$OUT/tmp" 2>/dev/null || rm -rf "$BG_TEST_TMP"
+  fi
+}
+trap keep_or_remove_tmp EXIT
 
 # 0. The shared-hosting build (libfcgi and json-c linked in, configure
 # --enable-static-deps): test_shared_hosting.py uploads its binary.

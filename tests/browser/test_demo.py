@@ -24,14 +24,16 @@ import time
 import unittest
 import urllib.request
 
-from harness import npm_install
+from harness import npm_install, tmpdir
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRCDIR = os.path.dirname(os.path.dirname(HERE))
 PLAYWRIGHT_VERSION = "1.65.1"
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = os.path.join(SRCDIR, "out", "screenshots")
-TMP_BASE = os.environ.get("BG_TEST_TMP") or os.path.join(SRCDIR, "out", "tmp")
+# npm's packages stay with the clone (only this process reads them); the
+# demo's files go where nginx's worker (nobody) can read them.
+NPM_BASE = os.path.join(SRCDIR, "out", "npm")
 
 DEMO = None        # the demo/run child
 RUN = None         # its files
@@ -64,7 +66,7 @@ def free_ports(n, run=1):
 
 
 def install_playwright():
-    return npm_install(TMP_BASE, "playwright-core", PLAYWRIGHT_VERSION)
+    return npm_install(NPM_BASE, "playwright-core", PLAYWRIGHT_VERSION)
 
 
 def get(url):
@@ -107,11 +109,7 @@ def setup_module():
     assert build, "set BRICKGATE_BUILD to the build directory"
     pw = install_playwright()
 
-    os.makedirs(TMP_BASE, exist_ok=True)
-    tmp = os.path.join(TMP_BASE, "browser")
-    shutil.rmtree(tmp, ignore_errors=True)
-    os.makedirs(tmp)
-    os.chmod(tmp, 0o755)     # nginx's worker reads the page in there
+    tmp = tmpdir("bg-browser-")     # nginx's worker reads the page there
     os.makedirs(SHOTS, exist_ok=True)
     for old in glob.glob(os.path.join(SHOTS, "*.png")):
         os.remove(old)

@@ -13,7 +13,7 @@ process being forced out."""
 import os
 
 from apache import ApacheSite, example, pay_through, timeout_seconds
-from harness import BRICKGATE, expect_error
+from harness import expect_error
 
 # brickgate's default request_deadline_ms, in seconds.
 DEADLINE_S = 25
@@ -47,7 +47,7 @@ def test_fcgid():
         # Apache started brickgate itself (and stops it in site.stop(),
         # which fails if mod_fcgid had to kill it).
         apache = site.stack.apache
-        assert BRICKGATE in [a for _, a in apache.programs()], \
+        assert site.binary in [a for _, a in apache.programs()], \
             apache.programs()
     finally:
         site.stop()

@@ -5,8 +5,8 @@ import re
 import shutil
 import subprocess
 
-from harness import (BRICKGATE, SPAWN_FCGI, TOKEN, base_env, run_brickgate,
-                     tmpdir, write_secret)
+from harness import (BRICKGATE, SPAWN_FCGI, TOKEN, base_env, reachable,
+                     run_brickgate, tmpdir, write_secret)
 
 D = None
 
@@ -145,7 +145,8 @@ def test_context_dir_not_writable():
     e = base_env()
     e.update(env(context_dir=d, access_token_file=tok))
     p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534",
-                        "--clear-groups", BRICKGATE, "--check-config"],
+                        "--clear-groups", reachable(BRICKGATE),
+                        "--check-config"],
                        env=e, capture_output=True, text=True)
     assert p.returncode == 78, (p.returncode, p.stdout, p.stderr)
     assert "is not writable" in p.stderr, p.stderr

@@ -21,8 +21,8 @@ import subprocess
 import unittest
 
 from harness import (BRICKGATE, SPAWN_FCGI, TOKEN, Proc, Stack, base_env,
-                     expect_error, free_port, process_tree, tmpdir,
-                     write_secret)
+                     expect_error, free_port, process_tree, reachable,
+                     tmpdir, write_secret)
 import paytest
 from paytest import WEBHOOK_SECRET, refused
 
@@ -305,9 +305,10 @@ class ApacheSite(paytest.Site):
     def __init__(self, recipe, site="MLB", binary=BRICKGATE):
         need_apache()
         self.site = site
-        self.binary = binary
-        self.n = 0
         self.user = run_user()
+        # Apache's user runs it: a copy it can reach, wherever the clone.
+        self.binary = reachable(binary) if self.user else binary
+        self.n = 0
         root = tmpdir("bg-apache-%s-" % recipe)
         self.stack = stack = ApacheStack(root, "")
         self.ctx_dir = stack.ctx_dir

@@ -4,6 +4,11 @@ Every process is started here as a child of the test process, its PID kept,
 and stopped by that PID, also when starting fails half-way; tests/run.py
 checks that nothing is left behind.  Readiness is a bounded poll of the
 real endpoint, never a fixed sleep.
+
+What a process of another user must reach (nginx's and Apache's workers
+run as nobody: sockets, pages, a CGI binary) lives under the runtime
+directory, never under the clone, which may be in a private home: see
+runtime_dir() and reachable().
 """
 import http.client
 import json
@@ -67,11 +72,49 @@ def process_tree(pids, zombies=False):
     return out
 
 
+def runtime_dir():
+    """Where the tests put what other users' processes must reach:
+    BG_TEST_TMP (tests/all.sh makes one under /tmp, mode 0755, and
+    removes it), else the system's temporary directory.  Refuses one that
+    a user other than root cannot traverse, naming the folder at fault,
+    rather than let nginx answer 502 to every test."""
+    d = os.path.abspath(os.environ.get("BG_TEST_TMP") or
+                        tempfile.gettempdir())
+    path = d
+    while True:
+        if not os.stat(path).st_mode & 0o001:
+            raise AssertionError(
+                "%s is not searchable by other users (nginx's workers run "
+                "as nobody): BG_TEST_TMP must name a folder they can reach, "
+                "such as one under /tmp" % path)
+        if path == "/":
+            return d
+        path = os.path.dirname(path)
+
+
 def tmpdir(prefix):
-    d = tempfile.mkdtemp(prefix=prefix, dir=os.environ.get("BG_TEST_TMP"))
+    d = tempfile.mkdtemp(prefix=prefix, dir=runtime_dir())
     # nginx workers run unprivileged: they must reach the socket inside.
     os.chmod(d, 0o755)
     return d
+
+
+_REACHABLE = {}
+
+
+def reachable(path):
+    """A copy of the file at path (a program, a script) in the runtime
+    directory, mode 0755, for a process that runs as another user: the
+    file itself may be in a clone no one else can enter.  One copy per
+    path and test process."""
+    path = os.path.abspath(path)
+    if path not in _REACHABLE:
+        d = tmpdir("bg-bin-")
+        copy = os.path.join(d, os.path.basename(path))
+        shutil.copy(path, copy)
+        os.chmod(copy, 0o755)
+        _REACHABLE[path] = copy
+    return _REACHABLE[path]
 
 
 class Proc:

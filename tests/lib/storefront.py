@@ -6,7 +6,7 @@ import shutil
 import subprocess
 import sys
 
-from harness import SRCDIR, TOKEN, as_user, base_env
+from harness import SRCDIR, TOKEN, as_user, base_env, reachable
 
 EXAMPLES = os.path.join(SRCDIR, "examples", "storefront")
 # What the examples' cart adds up to, and their buyer.
@@ -33,6 +33,9 @@ def render(kind, ctx_dir, user=None):
                     "SERVER_NAME": "shop.example", "SERVER_PORT": "443",
                     "SERVER_PROTOCOL": "HTTP/1.1", "SCRIPT_NAME": "/"})
         argv = [sys.executable, os.path.join(EXAMPLES, "checkout.py")]
+    if user:
+        # The account's user may not enter the clone: a copy it can read.
+        argv[1] = reachable(argv[1])
     p = subprocess.run(argv, env=env, capture_output=True, timeout=60,
                        stdin=subprocess.DEVNULL, **as_user(user))
     page = p.stdout.decode()

@@ -10,7 +10,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sbharness  # noqa: E402
-from harness import npm_install  # noqa: E402
+from harness import SRCDIR, npm_install  # noqa: E402
 
 SDK_VERSION = "3.6.1"
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -20,8 +20,8 @@ STEPS = {}
 
 
 def install_sdk():
-    return npm_install(os.environ.get("BG_TEST_TMP") or "/tmp",
-                       "mercadopago", SDK_VERSION)
+    return npm_install(os.path.join(SRCDIR, "out", "npm"), "mercadopago",
+                       SDK_VERSION)
 
 
 def setup_module():
