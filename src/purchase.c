@@ -427,8 +427,9 @@ purchase_settle(struct purchase *p, int64_t search_ms, int64_t refresh_ms,
  * answer leaves it open (no answer, 5xx, 429, 409, 423, 424, causes
  * 2004/2007, or a 2xx that complete() rejects).
  */
-static int
-retryable(const struct mp_reply *rep, int (*complete)(json_object *))
+int
+purchase_retryable(const struct mp_reply *rep,
+    int (*complete)(json_object *))
 {
 	long s = rep->status;
 
@@ -441,19 +442,30 @@ retryable(const struct mp_reply *rep, int (*complete)(json_object *))
 	    mp_has_cause(rep->json, "2007");
 }
 
+long
+purchase_backoff_ms(int n, unsigned char jitter, long retry_after_ms,
+    long remaining_ms)
+{
+	long ms = BACKOFF_MS << (n < 6 ? n : 6);
+
+	ms += ms * jitter / 512;	/* up to half again: jitter */
+	if (retry_after_ms > ms)
+		ms = retry_after_ms;
+	if (ms > remaining_ms - MIN_CALL_MS)
+		ms = remaining_ms - MIN_CALL_MS;
+	return ms > 0 ? ms : 0;
+}
+
 static void
 backoff(struct purchase *p, int n, long retry_after_ms)
 {
 	struct timespec ts;
-	long ms = BACKOFF_MS << (n < 6 ? n : 6);
 	unsigned char j;
+	long ms;
 
-	if (getrandom(&j, 1, 0) == 1)
-		ms += ms * j / 512;	/* up to half again: jitter */
-	if (retry_after_ms > ms)
-		ms = retry_after_ms;
-	if (ms > purchase_remaining(p) - MIN_CALL_MS)
-		ms = purchase_remaining(p) - MIN_CALL_MS;
+	if (getrandom(&j, 1, 0) != 1)
+		j = 0;
+	ms = purchase_backoff_ms(n, j, retry_after_ms, purchase_remaining(p));
 	if (ms <= 0)
 		return;
 	ts.tv_sec = ms / 1000;
@@ -478,7 +490,8 @@ purchase_post(struct purchase *p, const char *path, json_object *body,
 		mp_call(p->mp, "POST", path, text, key,
 		    purchase_call_budget(p), rep);
 		p->upstream_ms += rep->ms;
-		if (!retryable(rep, complete) || n >= p->cfg->api_retries ||
+		if (!purchase_retryable(rep, complete) ||
+		    n >= p->cfg->api_retries ||
 		    purchase_remaining(p) < MIN_CALL_MS)
 			break;
 		log_msg(p->log, CFG_LOG_WARN, "purchase %s: POST %s call %d "
@@ -490,7 +503,7 @@ purchase_post(struct purchase *p, const char *path, json_object *body,
 		mp_reply_clear(rep);
 	}
 	free(text);
-	if (retryable(rep, complete))
+	if (purchase_retryable(rep, complete))
 		return POST_UNKNOWN;
 	return rep->status >= 200 && rep->status < 300 ? POST_DONE :
 	    POST_REFUSED;

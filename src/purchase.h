@@ -112,6 +112,18 @@ enum post_outcome purchase_post(struct purchase *p, const char *path,
 	    json_object *body, const char *key,
 	    int (*complete)(json_object *), struct mp_reply *rep);
 
+/*
+ * purchase_post's policy, exported for its unit test (tests/unit/
+ * test_retry.c): true when an answer leaves the call open and is retried;
+ * and the pause before retry n + 1 (n from 0): 250 ms doubling up to
+ * 16 s, plus jitter/512 of it, at least Retry-After, and never so long
+ * that less than 200 ms of remaining_ms is left for the call (0: none).
+ */
+int	 purchase_retryable(const struct mp_reply *rep,
+	    int (*complete)(json_object *));
+long	 purchase_backoff_ms(int n, unsigned char jitter, long retry_after_ms,
+	    long remaining_ms);
+
 /* The first attempt whose payment is paid or on its way to be, or NULL. */
 json_object *purchase_paid(struct purchase *p);
 
