@@ -45,7 +45,7 @@ SLOW_S = 0.3
 WRK_THREADS = 2
 MODERATE_RATE = 1000    # requests/s of the paced refusal-latency runs
 PACED_CONNS = 16
-DURABLE_WRITES = 2      # per payment: see README, "Benchmark"
+DURABLE_WRITES = 2      # per payment: doc/design.md, "Two durable writes"
 CONTEXT = json.dumps({
     "amount": "150.00", "site": "MLB", "currency": "BRL",
     "description": "Bench order",

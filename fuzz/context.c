@@ -1,6 +1,6 @@
 /*
  * context.c - the purchase-context file the storefront writes
- * (<purchase_id>.json, contract section 4), as brickgate loads it, uses
+ * (<purchase_id>.json, brickgate.conf(5)), as brickgate loads it, uses
  * it and writes it back: context_parse(), the preference and a card
  * payment made from it, a payment recorded into it, and the text saved.
  *

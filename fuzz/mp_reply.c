@@ -8,7 +8,7 @@
  * Input: an optional first line "SITE N" (N: 0 a purchase without
  * payments, 1 one with an attempt left "creating", 2 one whose payment
  * 91000000001 is pending), then the answer's body.  Checked: the
- * summary holds only what contract section 5 lists, no payer data or
+ * summary holds only what brickgate(8), Answers, lists, no payer data or
  * anything else; what is passed on or saved reads back; a purchase with
  * a payment recorded loads again.
  */
@@ -49,7 +49,7 @@ static const char *const attempts[NVARIANTS] = {
 	"\"updated_at\":\"2026-01-01T00:00:00.000Z\"}]",
 };
 
-/* What a summary may hold (contract section 5), by path and kind. */
+/* What a summary may hold (brickgate(8), Answers), by path and kind. */
 static const struct {
 	const char *path;
 	char kind;		/* 'o' object, 's' string, 'i' integer */

@@ -1,5 +1,5 @@
 /*
- * config.h - brickgate's configuration (contract section 2).
+ * config.h - brickgate's configuration (brickgate.conf(5)).
  *
  * Sources, later ones win: built-in defaults, the config file, BRICKGATE_*
  * environment variables, --key=value flags.  Every key is declared once in

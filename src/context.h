@@ -1,5 +1,5 @@
 /*
- * context.h - a purchase context (contract section 4): what the
+ * context.h - a purchase context (brickgate.conf(5)): what the
  * storefront recorded before rendering the Brick, and the payments
  * brickgate recorded since.
  *

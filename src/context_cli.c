@@ -1,7 +1,7 @@
 /*
  * context_cli.c - purchase contexts from the command line.
  *
- * `create` writes a context the way contract section 4 asks storefronts
+ * `create` writes a context the way brickgate.conf(5) asks storefronts
  * to (atomically, never over an existing one, with a random 128-bit id
  * unless one is given); `list` and `prune` read every purchase through
  * the same store and parser the server uses, so what they call paid or

@@ -1,7 +1,7 @@
 /*
  * context_cli.h - `brickgate context create|show|list|prune`, the
  * purchase-context helper for storefronts, operators and tests
- * (contract section 4).
+ * (brickgate(8), COMMANDS).
  */
 #ifndef BG_CONTEXT_CLI_H
 #define BG_CONTEXT_CLI_H

@@ -2,9 +2,10 @@
  * error.h - the one error value every fallible function fills.
  *
  * A failing function returns -1 (or NULL) and leaves in a struct bg_error
- * everything the response layer needs: the HTTP status, the stable code of
- * contract section 5, a human message and, where one field is at fault, its
- * JSON path.  Nothing is printed where the error happens; the caller decides.
+ * everything the response layer needs: the HTTP status, the stable code
+ * (brickgate(8), Error codes), a human message and, where one field is at
+ * fault, its JSON path.  Nothing is printed where the error happens; the
+ * caller decides.
  */
 #ifndef BG_ERROR_H
 #define BG_ERROR_H
@@ -36,7 +37,7 @@ void	 bg_error_clear(struct bg_error *e);
 const char *bg_status_text(int status);
 
 /*
- * Renders the error body of contract section 5 into a fresh string
+ * Renders the error body of brickgate(8), Answers, into a fresh string
  * ({"error":{"code":..,"message":..,"field":..}}); the caller frees it.
  */
 char	*bg_error_json(const struct bg_error *e);

@@ -5,7 +5,7 @@
  * Check digits are verified where the document defines one (CPF, CNPJ,
  * CUIT/CUIL, RUT, Uruguayan CI, Colombian NIT written with its digit);
  * elsewhere only the documented length, and types without one are free
- * printable text, as the contract asks.
+ * printable text (doc/design.md, Mercado Pago's rules in the code).
  *
  * Punctuation.  The number is forwarded to Mercado Pago as received (this
  * check does not rewrite it), so a form is accepted only where people and
@@ -84,7 +84,7 @@ static enum id_verdict	check_nit(const char *, size_t,
 #define TEXT	check_text, 1, ID_MAX_TEXT, "1 to 32 printable characters"
 
 /*
- * Types per site (payment-brick.md 7).  CUIT and CUIL are not in the docs'
+ * Types per site (doc/design.md).  CUIT and CUIL are not in the docs'
  * table for MLA, which leaves them to GET /v1/identification_types; they
  * are taken because they are the tax ids companies and self-employed
  * buyers pay with.  Peru's foreigner card appears as "C.E"

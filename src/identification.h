@@ -1,6 +1,6 @@
 /*
  * identification.h - the payer's document, checked per site
- * (payment-brick.md 7; contract section 3 step 4).
+ * (doc/design.md, Mercado Pago's rules in the code).
  *
  * Mercado Pago refuses a bad number only after the payment call (cause
  * 2067); checking here answers the buyer at once, with the field at fault,
@@ -14,8 +14,8 @@
 #include "site.h"
 
 /*
- * Checks a payer identification for a site (payment-brick.md 7; contract
- * section 3 step 4).  type and number may be NULL (absent); an empty string
+ * Checks a payer identification for a site (brickgate(8), PAYMENT
+ * METHODS).  type and number may be NULL (absent); an empty string
  * counts as absent.  `prefix` is the JSON path of the identification
  * object, e.g. "payer.identification", used to name the field in errors:
  * "<prefix>.type" or "<prefix>.number".

@@ -2,7 +2,7 @@
  * json_strict.h - JSON exactly as RFC 8259 writes it, nothing json-c lets by.
  *
  * json-c's strict mode still takes NaN, Infinity, "1." and single quotes
- * (c-practice.md, E.1).  json_strict_check() walks the bytes against the
+ * (doc/design.md, The layers).  json_strict_check() walks the bytes against the
  * RFC grammar first (UTF-8 checked, depth bounded, no \u0000 because every
  * string ends up as a C string); only then does json-c build the tree.
  * json-c keeps the last of two members with one name, even in strict

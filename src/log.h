@@ -1,5 +1,5 @@
 /*
- * log.h - the request log (contract section 7).
+ * log.h - the request log (brickgate(8), LOGS).
  *
  * One line per request, written with a single write(2) so that lines from
  * several threads never interleave.  The line carries only fields that are

@@ -1,9 +1,9 @@
 /*
- * payment.c - POST /process_payment, step by step as contract section 3
- * numbers them: read the submission, lock and load the purchase, settle
- * what is recorded, pick the method's module, validate, check against
- * the purchase, build the body, cancel a pending payment, record the
- * attempt, call Mercado Pago, record, answer.
+ * payment.c - POST /process_payment, step by step as brickgate(8), THE
+ * PURCHASE'S LIFE, numbers them: read the submission, lock and load the
+ * purchase, settle what is recorded, pick the method's module,
+ * validate, check against the purchase, build the body, cancel a pending
+ * payment, record the attempt, call Mercado Pago, record, answer.
  *
  * Money never passes through a double: the form's amount is compared as
  * integer minor units parsed from its JSON text, and the amount sent is

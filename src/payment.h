@@ -1,6 +1,6 @@
 /*
  * payment.h - the payment endpoints: POST /process_payment and
- * GET /payment_status (contract section 3).
+ * GET /payment_status (brickgate(8), ENDPOINTS).
  */
 #ifndef BG_PAYMENT_H
 #define BG_PAYMENT_H

@@ -1,6 +1,6 @@
 /*
  * paymethod.c - the method table.  Non-card ids are every id of
- * payment-brick.md 0.2; card ids are the common ones of
+ * the Brick on each site (doc/design.md); card ids are the common ones of
  * GET /v1/payment_methods for each site.
  */
 #include <string.h>

@@ -1,7 +1,7 @@
 /*
  * preference.c - POST /create_preference: the Mercado Pago preference
- * behind the Brick's wallet and consumer-credits options (contract
- * section 3).  The buyer pays those on Mercado Pago's side; brickgate
+ * behind the Brick's wallet and consumer-credits options (brickgate(8),
+ * PAYMENT METHODS).  The buyer pays those on Mercado Pago's side; brickgate
  * finds the payment later by searching for the purchase id, which the
  * preference carries as external_reference.
  *

@@ -1,5 +1,5 @@
 /*
- * preference.h - POST /create_preference (contract section 3).
+ * preference.h - POST /create_preference (brickgate(8), ENDPOINTS).
  */
 #ifndef BG_PREFERENCE_H
 #define BG_PREFERENCE_H

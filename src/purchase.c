@@ -1,7 +1,7 @@
 /*
  * purchase.c - lock, load, settle, record, save.
  *
- * What is recorded follows contract sections 3 and 4: "payments" holds
+ * What is recorded follows brickgate.conf(5): "payments" holds
  * every attempt oldest first and "payment" is the last of them; an
  * attempt is "creating" from before the call to Mercado Pago until its
  * answer is known, then "created" (or "refused" when Mercado Pago turned
@@ -423,7 +423,8 @@ purchase_settle(struct purchase *p, int64_t search_ms, int64_t refresh_ms,
 }
 
 /*
- * Outcomes of a call that creates (contract section 3): true when the
+ * Outcomes of a call that creates (brickgate(8), THE PURCHASE'S LIFE,
+ * step 7): true when the
  * answer leaves it open (no answer, 5xx, 429, 409, 423, 424, causes
  * 2004/2007, or a 2xx that complete() rejects).
  */

@@ -1,7 +1,7 @@
 /*
  * purchase.h - one purchase while a request works on it: its lock, its
- * context, and the settling of what is already recorded (contract
- * section 3, step 2), shared by /process_payment, /payment_status,
+ * context, and the settling of what is already recorded (brickgate(8),
+ * THE PURCHASE'S LIFE, step 2), shared by /process_payment, /payment_status,
  * webhooks and `brickgate reconcile`.
  */
 #ifndef BG_PURCHASE_H
@@ -17,7 +17,7 @@
 #include "mp_client.h"
 #include "store.h"
 
-#define LOCK_WAIT_MS	2000	/* contract section 4 */
+#define LOCK_WAIT_MS	2000	/* doc/design.md, The store */
 #define REFRESH_MS	5000	/* refresh a status at most this often */
 
 struct purchase {

@@ -1,5 +1,5 @@
 /*
- * purchase_id.h - which purchase a request names (contract section 3).
+ * purchase_id.h - which purchase a request names (brickgate(8), ENDPOINTS).
  *
  * The id doubles as a file name, so it is checked against
  * ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$ before anything touches the disk.

@@ -1,5 +1,5 @@
 /*
- * reconcile.h - `brickgate reconcile` (contract section 4).
+ * reconcile.h - `brickgate reconcile` (brickgate(8), COMMANDS).
  */
 #ifndef BG_RECONCILE_H
 #define BG_RECONCILE_H

@@ -33,7 +33,7 @@ struct bg_request {
 	size_t		 body_len;
 	json_object	*json;			/* NULL also for "null" */
 
-	/* What the log line reports (contract section 7). */
+	/* What the log line reports (brickgate(8), LOGS). */
 	struct timespec	 start;
 	long		 upstream_ms;
 	int		 status;

@@ -3,9 +3,10 @@
  *
  * Shutdown is the delicate part of a threaded libfcgi program: a signal
  * wakes one thread at most, and libfcgi's own handler only sets a flag
- * (deploy-notes.md, gotchas).  So signals are blocked in every thread and
- * taken by main with sigwait(); workers wait for a connection in poll()
- * on the listening socket and on a pipe that main writes once to stop.
+ * (doc/design.md, Signals and threads).  So signals are blocked in every
+ * thread and taken by main with sigwait(); workers wait for a connection
+ * in poll() on the listening socket and on a pipe that main writes once
+ * to stop.
  * Nothing is done to the listening socket itself, which systemd may still
  * hold and hand to the next instance.
  */

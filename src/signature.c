@@ -1,6 +1,6 @@
 /*
- * signature.c - x-signature verification for webhooks (contract
- * section 6, mercadopago-api.md 7.3).
+ * signature.c - x-signature verification for webhooks (brickgate(8),
+ * WEBHOOKS).
  *
  * The hash is compared before the time window, as the SDKs do, so that a
  * forged header and a stale one are told apart in the log; the compare is

@@ -1,6 +1,6 @@
 /*
  * site.c - the site table.  COP and CLP amounts are whole numbers: Mercado
- * Pago refuses decimals there (payment-brick.md, 0.3).
+ * Pago refuses decimals there (doc/design.md).
  */
 #include <string.h>
 

@@ -55,7 +55,7 @@ struct store {
 	void			*be;	/* the back end's own state */
 };
 
-/* The file store on `dir` (contract section 4). */
+/* The file store on `dir` (doc/design.md, The store). */
 int	 store_file_open(struct store *s, const char *dir, struct bg_error *e);
 
 #define store_lock(s, id, ms, l, e)	((s)->ops->lock((s), (id), (ms), (l), (e)))

@@ -1,6 +1,6 @@
 /*
  * store_file.c - purchases as <context_dir>/<id>.json, locked through
- * <id>.lock (contract section 4).
+ * <id>.lock (doc/design.md, The store).
  *
  * The lock lives in its own file because every save replaces the .json:
  * a waiter blocked on the old .json would wake up holding a lock on a

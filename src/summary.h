@@ -1,5 +1,5 @@
 /*
- * summary.h - the payment summary of contract section 5: the only part
+ * summary.h - the payment summary of brickgate(8), Answers: the only part
  * of Mercado Pago's answer that reaches the browser.
  */
 #ifndef BG_SUMMARY_H

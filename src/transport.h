@@ -1,7 +1,7 @@
 /*
  * transport.h - one request's input and output, however it arrived.
  *
- * libfcgi's FCGX_Accept_r has no CGI fallback (c-practice.md, D.6), so the
+ * libfcgi's FCGX_Accept_r has no CGI fallback (doc/design.md), so the
  * request code talks to this small interface instead, with two
  * implementations: libfcgi's request streams, and the CGI environment
  * with standard input and output.  Everything above it is shared.

@@ -1,6 +1,6 @@
 /*
  * webhook.c - POST /webhooks: Mercado Pago's payment notifications
- * (contract section 6).
+ * (brickgate(8), WEBHOOKS).
  *
  * A notification is only a pointer: the payment is read again from the
  * API, so a replayed, reordered or duplicated notification can do no

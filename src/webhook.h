@@ -1,5 +1,5 @@
 /*
- * webhook.h - POST /webhooks (contract section 6).
+ * webhook.h - POST /webhooks (brickgate(8), WEBHOOKS).
  */
 #ifndef BG_WEBHOOK_H
 #define BG_WEBHOOK_H

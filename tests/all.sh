@@ -105,7 +105,7 @@ fi
 # 3. Fuzzing: every libFuzzer driver of fuzz/, built with clang, runs a
 # short smoke (FUZZ_SECONDS each, default 20) that first replays its
 # committed corpus whole, so an input that once crashed fails here.  The
-# long runs are the README's (Fuzzing and analysis).
+# long runs are doc/testing.md's (Fuzzing and analysis).
 if ( fuzz/build ) >"$OUT/fuzz.build.log" 2>&1; then
   fuzz/run --fresh --counts "$OUT/counts-fuzz" "${FUZZ_SECONDS:-20}"
   count "$OUT/counts-fuzz"

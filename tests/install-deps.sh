@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages brickgate's build and demo need, and with
 # --tests also what only the tests use (Chromium for the browser test,
-# man-db to render the man page,
+# man-db to render the man pages and mandoc to lint them,
 # Node.js for it and the SDK fidelity test, Apache and mod_fcgid for the
 # Apache recipes: apache2-bin has the server and its modules without the
 # system service on port 80 that apache2 would start); installs nothing
@@ -11,7 +11,7 @@ PKGS="autoconf automake libtool pkg-config make gcc libc6-dev
   libfcgi-dev libfcgi-bin spawn-fcgi libcurl4-openssl-dev libjson-c-dev
   libssl-dev libmicrohttpd-dev libqrencode-dev zlib1g-dev libcmocka-dev
   nginx-light python3 curl util-linux ca-certificates"
-[ "${1:-}" = "--tests" ] && PKGS="$PKGS chromium man-db
+[ "${1:-}" = "--tests" ] && PKGS="$PKGS chromium man-db mandoc
   apache2-bin libapache2-mod-fcgid"
 # systemd (systemd-analyze, systemd-socket-activate) and logrotate: the
 # checks of examples/systemd and examples/logrotate.

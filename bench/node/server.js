@@ -16,7 +16,7 @@ const express = require('express');
 const { MercadoPagoConfig, Payment } = require('mercadopago');
 
 // The SDK has no option for its base URL; it builds every URL from this
-// static field (README, "Fidelity with the official SDK").
+// static field (doc/testing.md, "Fidelity with the official SDK").
 require('mercadopago/dist/utils/config').AppConfig.BASE_URL =
     process.env.MP_BASE_URL;
 

@@ -117,7 +117,7 @@ const gateway = <?= $js($BRICKGATE_URL) ?>;
 const mp = new MercadoPago(<?= $js($PUBLIC_KEY) ?>, { locale: <?= $js($LOCALE) ?> });
 const bricks = mp.bricks();
 
-/* brickgate answers 201 with the payment (section 5 of its contract) or
+/* brickgate answers 201 with the payment (brickgate(8), Answers) or
  * an error body {"error": {"code", "message", "field"}}. */
 function pay({ formData }) {
 	return fetch(gateway + "/process_payment?purchase_id=" + purchaseId, {

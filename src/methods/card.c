@@ -1,6 +1,6 @@
 /*
  * card.c - credit, debit and prepaid cards, every site
- * (payment-brick.md section 2).
+ * (brickgate(8), PAYMENT METHODS).
  *
  * The form carries a single-use token made in the browser; brickgate
  * never sees a card number.  Debit and prepaid cards are paid at once,

@@ -1,5 +1,5 @@
 /*
- * pix.c - Pix, Brazil only (payment-brick.md section 4).
+ * pix.c - Pix, Brazil only (brickgate(8), PAYMENT METHODS).
  *
  * The payment is created pending with a QR code the buyer pays from a
  * bank app; the page shows the code and polls /payment_status.  The code

@@ -1,5 +1,5 @@
 /*
- * pse.c - PSE, Colombia's online bank debit (payment-brick.md section 5).
+ * pse.c - PSE, Colombia's online bank debit (brickgate(8), PAYMENT METHODS).
  *
  * The payment is created pending with a URL at the buyer's bank; the page
  * sends the buyer there and PSE sends them back to callback_url.  Mercado

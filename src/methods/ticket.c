@@ -1,8 +1,8 @@
 /*
  * ticket.c - vouchers paid in cash or at a bank: tickets (boleto, pec,
  * Rapipago, Pago Fácil, OXXO, Paycash, Efecty, Abitab, Redpagos) and ATM
- * references (BBVA, Citibanamex, PagoEfectivo); payment-brick.md
- * section 6.
+ * references (BBVA, Citibanamex, PagoEfectivo); brickgate(8), PAYMENT
+ * METHODS.
  *
  * The payment is created pending with a voucher the page links to.  Some
  * methods need the buyer's name, document and address on the voucher;
@@ -59,7 +59,7 @@ static const struct {
 	{ "bolbradesco", "address.federal_unit" },
 };
 
-/* Methods documented to take a date_of_expiration (contract section 2). */
+/* Methods documented to take a date_of_expiration (brickgate.conf(5)). */
 static const char *const expiring[] = { "bolbradesco", "rapipago",
     "pagofacil", "efecty" };
 

@@ -10,7 +10,7 @@
 #include "sandbox/util.h"
 
 /*
- * Mercado Pago's test cardholder names (mercadopago-api.md 4.3).  UNSU
+ * Mercado Pago's test cardholder names (brickgate-sandbox(1)).  UNSU
  * and TEST have no documented result: UNSU refuses generically, TEST
  * approves.  CONT is in_process, as observed, not the documented "pending".
  */

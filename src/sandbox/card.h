@@ -37,7 +37,8 @@ const char *card_brand(const char *digits);
 /*
  * The outcome for a cardholder name (compared without case, first word
  * only, as Mercado Pago's test names are single words).  Names outside
- * the table approve: the sandbox's choice, documented in the README.
+ * the table approve: the sandbox's choice, documented in
+ * brickgate-sandbox(1).
  */
 const struct card_outcome *card_outcome(const char *holder);
 

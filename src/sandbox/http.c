@@ -152,7 +152,7 @@ is_api_path(const char *path)
 }
 
 /*
- * Without a configured token, any "TEST-" token passes (contract 8);
+ * Without a configured token, any "TEST-" token passes (brickgate-sandbox(1));
  * otherwise only that token.  The answer is cause 5 either way.
  */
 static const char *

@@ -1,6 +1,6 @@
 /*
  * main.c - brickgate-sandbox: a local, offline stand-in for the Mercado
- * Pago Payments API (contract section 8).
+ * Pago Payments API (brickgate-sandbox(1)).
  *
  * Signals are blocked in every thread and taken by sigwait() here, so
  * SIGTERM/SIGINT end the process through the normal shutdown path.

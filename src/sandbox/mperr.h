@@ -2,7 +2,7 @@
  * mperr.h - errors in Mercado Pago's own shape.
  *
  * brickgate's struct bg_error carries a string code for brickgate's
- * contract; Mercado Pago's body needs a numeric cause code and an `error`
+ * own answers; Mercado Pago's body needs a numeric cause code and an `error`
  * word instead, so the sandbox fills this one:
  *   {"message":..,"error":..,"status":..,
  *    "cause":[{"code","description","data"}]}

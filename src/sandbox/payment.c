@@ -52,7 +52,7 @@ struct pay_req {
 	int	 three_ds;
 };
 
-/* Document types per site (payment-brick.md 7); Mexico takes none. */
+/* Document types per site (doc/design.md); Mexico takes none. */
 static const struct {
 	const char *site;
 	const char *types[6];
@@ -67,7 +67,7 @@ static const struct {
 
 /*
  * Fields some methods cannot do without.  Registered boleto refuses a
- * missing name, document or address with cause 7521 (peers.md 5); the
+ * missing name, document or address with cause 7521 (doc/design.md); the
  * sandbox uses that cause for every such field except PSE's callback_url,
  * whose own cause 4058 has been observed.
  */

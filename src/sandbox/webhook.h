@@ -11,7 +11,7 @@
 
 /*
  * The signed manifest: "id:<data.id>;request-id:<x-request-id>;ts:<ts>;"
- * (mercadopago-api.md 7.3).  -1 when it does not fit.
+ * (brickgate-sandbox(1), WEBHOOKS).  -1 when it does not fit.
  */
 int	 wh_manifest(char *buf, size_t size, const char *data_id,
 	    const char *request_id, const char *ts);

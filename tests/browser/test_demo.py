@@ -231,7 +231,7 @@ def png(name):
 
 
 def summary_ok(p, status, purchase):
-    """The payment summary of contract section 5, nothing more."""
+    """The payment summary of brickgate(8), Answers, nothing more."""
     assert isinstance(p["id"], int) and p["id"] > 0, p
     assert p["status"] == status, p
     assert isinstance(p["status_detail"], str) and p["status_detail"], p

@@ -1,4 +1,4 @@
-"""Configuration (contract section 2): precedence, every check, exit 78
+"""Configuration (brickgate.conf(5)): precedence, every check, exit 78
 with one line per problem, and the token never printed."""
 import os
 import re

@@ -1,4 +1,4 @@
-"""`brickgate context create|show|list|prune` (contract section 4), on
+"""`brickgate context create|show|list|prune` (brickgate(8), COMMANDS), on
 the real binary; list and prune after real payments through nginx."""
 import json
 import os

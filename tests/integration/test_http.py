@@ -1,5 +1,5 @@
 """Routing, limits, purchase ids, media type and JSON, through real nginx
-and spawn-fcgi (contract sections 3 and 5).  Every refusal is checked for
+and spawn-fcgi (brickgate(8), ENDPOINTS).  Every refusal is checked for
 its exact status and code, and for leaving the context directory empty."""
 import os
 

@@ -1,6 +1,6 @@
-"""Shared hosting (README "Shared hosting", examples/shared-hosting/): the
+"""Shared hosting (doc/deploy.md "Shared hosting", examples/shared-hosting/): the
 --enable-static-deps build needs only libc, libcurl and libcrypto from the
-host, and the glibc the README names; uploaded as brickgate.cgi with the
+host, and the glibc doc/deploy.md names; uploaded as brickgate.cgi with the
 example's .htaccess and its brickgate.conf outside the web root, run by
 Apache's mod_cgid as the hosting account's user, it pays a card, refuses a
 tampered amount, answers /payment_status, records a signed webhook, pays
@@ -47,8 +47,9 @@ def glibc_floor(binary):
     return max(vers)
 
 
-def readme():
-    with open(os.path.join(SRCDIR, "README.md")) as f:
+def deploy_doc():
+    """doc/deploy.md, where the shared-hosting recipe is written."""
+    with open(os.path.join(SRCDIR, "doc", "deploy.md")) as f:
         return f.read()
 
 
@@ -62,17 +63,17 @@ def test_static_build_needs_only_libc_libcurl_libcrypto():
     assert needed(BRICKGATE) - loader - runtimes == {
         "libfcgi.so.0", "libjson-c.so.5", "libcurl.so.4", "libcrypto.so.3",
         "libc.so.6"}
-    # What the README says ldd lists, for both builds.
-    text = readme()
+    # What doc/deploy.md says ldd lists, for both builds.
+    text = deploy_doc()
     for lib in ("libcurl.so.4", "libcrypto.so.3", "libc.so.6",
                 "libfcgi.so.0", "libjson-c.so.5"):
         assert re.search(r"(?m)^\s+%s => " % re.escape(lib), text), lib
 
 
-def test_readme_names_the_glibc_the_build_needs():
+def test_deploy_doc_names_the_glibc_the_build_needs():
     floor = glibc_floor(static_binary())
-    m = re.search(r"glibc (\d+)\.(\d+) or later", readme())
-    assert m, "README: no 'glibc X.Y or later'"
+    m = re.search(r"glibc (\d+)\.(\d+) or later", deploy_doc())
+    assert m, "doc/deploy.md: no 'glibc X.Y or later'"
     assert (int(m.group(1)), int(m.group(2))) == floor[:2], (m.group(0),
                                                              floor)
 

@@ -498,7 +498,7 @@ def run_brickgate(args, env=None, timeout=30):
 
 
 def expect_error(resp, status, code, field=None):
-    """Asserts the exact error body of contract section 5."""
+    """Asserts the exact error body of brickgate(8), Answers."""
     assert resp.status == status, "want %d %s, got %r" % (status, code, resp)
     body = resp.json()
     assert set(body) == {"error"}, body

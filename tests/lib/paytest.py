@@ -232,7 +232,7 @@ class RawNumber:
 
 
 def sign(secret, data_id, request_id, ts):
-    """x-signature for a notification (mercadopago-api.md 7.3)."""
+    """x-signature for a notification (brickgate(8), WEBHOOKS)."""
     manifest = ""
     if data_id is not None:
         manifest += "id:%s;" % data_id

@@ -23,7 +23,7 @@ import uuid
 TOKEN = "TEST-1234567890123456-030214-0123456789abcdef0123456789abcdef-111222333"
 READY_WAIT_S = 10.0
 
-# Mercado Pago's test cards (mercadopago-api.md 4.2).
+# Mercado Pago's test cards (doc/design.md, Mercado Pago's rules in the code).
 CARDS = {
     "MLB": ("master", "5031433215406351"),
     "MLA": ("visa", "4509953566233704"),

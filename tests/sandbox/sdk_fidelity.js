@@ -5,7 +5,7 @@
 const path = require('path');
 const [sdkDir, baseUrl, token] = process.argv.slice(2);
 const req = (m) => require(path.join(sdkDir, 'node_modules', m));
-// The SDK builds every URL from this static constant (stack.md): the least
+// The SDK builds every URL from this static constant (doc/design.md): the least
 // intrusive way to point it elsewhere.
 req('mercadopago/dist/utils/config').AppConfig.BASE_URL = baseUrl;
 const { MercadoPagoConfig, Payment, Preference, CardToken } = req('mercadopago');

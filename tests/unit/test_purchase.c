@@ -113,8 +113,8 @@ search_results(void **state)
 }
 
 /*
- * fuzz/mp_reply.c's check that the summary holds only what contract
- * section 5 lists: a Pix code, voucher or 3DS value that is not a string
+ * fuzz/mp_reply.c's check that the summary holds only what brickgate(8),
+ * Answers, lists: a Pix code, voucher or 3DS value that is not a string
  * (an object, which could carry anything) is left out.
  */
 static void

@@ -1,7 +1,7 @@
 /*
  * Unit tests: webhook signatures.  The expected hashes were computed
  * apart from this code (Python's hmac module), on the worked example of
- * mercadopago-api.md 7.3.
+ * the manifest brickgate(8), WEBHOOKS, gives.
  */
 #include "tap.h"
 

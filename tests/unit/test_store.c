@@ -1,5 +1,5 @@
 /*
- * Unit tests: the file store of purchase contexts (contract section 4):
+ * Unit tests: the file store of purchase contexts (doc/design.md, The store):
  * atomic writes that keep mode and group, lock files, listing, and what
  * a crash between writing the temporary file and renaming it leaves.
  */
