@@ -1,7 +1,8 @@
 /*
- * Unit tests: purchase contexts (context.c, contract section 4): what a
- * valid one gives, amounts in exact minor units, each field's refusal
- * with its exact message, and brickgate's own records in it.
+ * Unit tests: purchase contexts (context.c; brickgate.conf(5), PURCHASE
+ * CONTEXTS): what a valid one gives, amounts in exact minor units, each
+ * field's refusal with its exact message, and brickgate's own records in
+ * it.
  */
 #include "unit_json.h"
 
@@ -268,7 +269,7 @@ items(void **state)
 	/*
 	 * Items that do not add up to amount are still a valid context: the
 	 * amount charged is amount, and a preference then sends one item
-	 * (contract section 3; test_preference checks that body).
+	 * (brickgate(8), ENDPOINTS; test_preference checks that body).
 	 */
 	parse_ok(&c, mlb, "{\"amount\":\"150.00\",\"items\":[{\"title\":\"A\","
 	    "\"quantity\":1,\"unit_price\":\"10.00\"}]}");

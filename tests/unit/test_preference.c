@@ -1,6 +1,6 @@
 /*
- * Unit tests: the preference body (preference.c, contract section 3,
- * POST /create_preference): the context's items only when they add up
+ * Unit tests: the preference body (preference.c; brickgate(8),
+ * ENDPOINTS, POST /create_preference): the context's items only when they add up
  * exactly to amount, else one item for the whole purchase; the payer's
  * names as a preference spells them; URLs, purpose and expiry.
  */

@@ -1,6 +1,6 @@
 /*
- * Unit tests: the retry policy of a call that creates (purchase.c,
- * contract section 3, "Outcomes of a payment call"): which answers are
+ * Unit tests: the retry policy of a call that creates (purchase.c;
+ * brickgate(8), THE PURCHASE'S LIFE): which answers are
  * retried, the back-off arithmetic, and how many calls purchase_post
  * makes within api_retries and the deadline.  The calls go to a loopback
  * port that refuses them (bound, never listening): no network is used.

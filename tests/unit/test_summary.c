@@ -1,5 +1,5 @@
 /*
- * Unit tests: the payment summary (summary.c, contract section 5), the
+ * Unit tests: the payment summary (summary.c; brickgate(8), Answers), the
  * only part of Mercado Pago's payment the browser sees: exact members,
  * the amount as decimal text in the site's currency, the module's part.
  */
