@@ -1,7 +1,8 @@
 /*
- * paymethod.c - the method table.  Non-card ids are every id of
- * the Brick on each site (doc/design.md); card ids are the common ones of
- * GET /v1/payment_methods for each site.
+ * paymethod.c - the method table: every payment_method_id of every site,
+ * as doc/payment-methods.md lists them, with the source of each card id.
+ * A card row's brand is the one its BIN must show in the sandbox, or NULL
+ * where no BIN range is documented (doc/payment-methods.md says which).
  */
 #include <string.h>
 
@@ -10,21 +11,30 @@
 static const struct pm methods[] = {
 	{ "visa",	"*",		"credit_card",	PM_CARD, "visa" },
 	{ "master",	"*",		"credit_card",	PM_CARD, "master" },
-	{ "amex",	"MLA MLB MLC MCO MLM MPE", "credit_card", PM_CARD,
-	    "amex" },
-	{ "debvisa",	"*",		"debit_card",	PM_CARD, "visa" },
-	{ "debmaster",	"*",		"debit_card",	PM_CARD, "master" },
+	{ "amex",	"*",		"credit_card",	PM_CARD, "amex" },
+	{ "debvisa",	"MLA MLC MCO MLM MPE MLU", "debit_card", PM_CARD,
+	    "visa" },
+	{ "debmaster",	"MLA MLC MCO MLM MPE", "debit_card", PM_CARD,
+	    "master" },
 	{ "elo",	"MLB",		"credit_card",	PM_CARD, NULL },
 	{ "debelo",	"MLB",		"debit_card",	PM_CARD, NULL },
 	{ "hipercard",	"MLB",		"credit_card",	PM_CARD, NULL },
 	{ "naranja",	"MLA",		"credit_card",	PM_CARD, NULL },
 	{ "cabal",	"MLA",		"credit_card",	PM_CARD, NULL },
-	{ "debcabal",	"MLA",		"debit_card",	PM_CARD, NULL },
+	{ "debcabal",	"MLA MLB",	"debit_card",	PM_CARD, NULL },
 	{ "maestro",	"MLA",		"debit_card",	PM_CARD, NULL },
-	{ "diners",	"MCO MLC MLU MPE", "credit_card", PM_CARD, NULL },
+	{ "tarshop",	"MLA",		"credit_card",	PM_CARD, NULL },
+	{ "cencosud",	"MLA",		"credit_card",	PM_CARD, NULL },
+	{ "argencard",	"MLA",		"credit_card",	PM_CARD, NULL },
+	{ "cmr",	"MLA",		"credit_card",	PM_CARD, NULL },
+	{ "diners",	"MLA MCO MPE",	"credit_card",	PM_CARD, NULL },
 	{ "oca",	"MLU",		"credit_card",	PM_CARD, NULL },
+	{ "lider",	"MLU",		"credit_card",	PM_CARD, NULL },
 	{ "magna",	"MLC",		"credit_card",	PM_CARD, NULL },
+	{ "presto",	"MLC",		"credit_card",	PM_CARD, NULL },
+	{ "redcompra",	"MLC",		"debit_card",	PM_CARD, NULL },
 	{ "codensa",	"MCO",		"credit_card",	PM_CARD, NULL },
+	{ "mercadopagocard", "MLM",	"prepaid_card",	PM_CARD, NULL },
 	{ "pix",	"MLB",		"bank_transfer", PM_PIX, NULL },
 	{ "bolbradesco", "MLB",		"ticket",	PM_TICKET, NULL },
 	{ "pec",	"MLB",		"ticket",	PM_TICKET, NULL },

@@ -302,7 +302,10 @@ def test_missing_and_bad_fields():
 
 def test_unknown_and_unoffered_methods():
     pid = S.context()
-    for method in ("bitcoin", "naranja", "oxxo", "account_money"):
+    # debvisa and debmaster: Brazil's debit cards are Elo and CAIXA only
+    # (doc/payment-methods.md).
+    for method in ("bitcoin", "naranja", "oxxo", "account_money",
+                   "debvisa", "debmaster"):
         refused(S, pid, S.card_form(method=method), 400,
                 "unsupported_payment_method", "payment_method_id")
 
