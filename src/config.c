@@ -24,7 +24,7 @@
 #define LOCALSTATEDIR "/var"
 #endif
 
-enum ktype { K_STR, K_INT, K_ENUM, K_URL, K_PATH };
+enum ktype { K_STR, K_INT, K_BOOL, K_ENUM, K_URL, K_PATH };
 
 #define KEY_ENV_ONLY	0x1	/* never from the file or a flag */
 #define KEY_SECRET	0x2	/* never printed */
@@ -63,6 +63,7 @@ static const struct keydef keys[CONFIG_NKEYS] = {
 	    0, 0, NULL, 0 },
 	{ "three_d_secure_mode", K_ENUM, E(three_d_secure_mode),
 	    "not_supported", 0, 0, "not_supported optional", 0 },
+	{ "binary_mode", K_BOOL, I(binary_mode), "false", 0, 1, NULL, 0 },
 	{ "pix_expires_minutes", K_INT, I(pix_expires_minutes), "1440",
 	    31, 43140, NULL, 0 },
 	{ "ticket_expires_days", K_INT, I(ticket_expires_days), "3",
@@ -500,6 +501,13 @@ finish_key(struct bg_config *c, int k, struct bg_problems *p)
 			    kd->name, n, kd->min, kd->max);
 		else
 			*(long *)((char *)c + kd->int_off) = n;
+		return;
+	case K_BOOL:
+		if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
+			problems_add(p, "%s: '%s' is not true or false",
+			    kd->name, v);
+		else
+			*(long *)((char *)c + kd->int_off) = *v == 't';
 		return;
 	case K_ENUM:
 		if (!in_choices(kd->choices, v)) {

@@ -12,6 +12,7 @@
 #include "context.h"
 #include "json_strict.h"
 #include "money.h"
+#include "paymethod.h"
 #include "timefmt.h"
 
 #define MAX_TEXT 600
@@ -223,7 +224,60 @@ k_purpose(struct bg_context *c, json_object *v, struct bg_error *e)
 	    strcmp(s, "onboarding_credits") != 0))
 		return bad(e, c, "purpose", "is neither wallet_purchase nor "
 		    "onboarding_credits");
+	/* Credits exist where the method table has them, nowhere else. */
+	if (strcmp(s, "onboarding_credits") == 0 &&
+	    pm_find(c->site->id, "consumer_credits") == NULL)
+		return bad(e, c, "purpose", "is onboarding_credits, which "
+		    "this site does not offer");
 	c->purpose = s;
+	return 0;
+}
+
+static int
+k_customer_id(struct bg_context *c, json_object *v, struct bg_error *e)
+{
+	const char *s = text_of(v, 64);
+
+	if (s == NULL || *s == '\0' || s[strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_-")] != '\0')
+		return bad(e, c, "customer_id", "is not a Mercado Pago "
+		    "customer id ([A-Za-z0-9_-], at most 64)");
+	c->customer_id = s;
+	return 0;
+}
+
+/*
+ * Where the goods go, for Mercado Pago's fraud scoring: the members of
+ * additional_info.shipments.receiver_address, nothing else, as text
+ * (street_number may be a number, as the Brick itself sends it).
+ */
+static int
+k_shipment(struct bg_context *c, json_object *v, struct bg_error *e)
+{
+	static const char *const members[] = { "zip_code", "street_name",
+	    "street_number", "floor", "apartment", "city_name", "state_name" };
+	json_object *ra;
+	size_t i, n = sizeof(members) / sizeof(members[0]);
+
+	if (!json_object_is_type(v, json_type_object) ||
+	    json_object_object_length(v) != 1 ||
+	    !json_object_object_get_ex(v, "receiver_address", &ra) ||
+	    !strings_only(ra, 1) || json_object_object_length(ra) == 0)
+		return bad(e, c, "shipment", "is not {\"receiver_address\": "
+		    "{...}} with text members");
+	json_object_object_foreach(ra, k, m) {
+		for (i = 0; i < n && strcmp(k, members[i]) != 0; i++)
+			;
+		if (i == n || (json_object_is_type(m, json_type_string) &&
+		    json_object_get_string_len(m) > 128) ||
+		    (json_object_is_type(m, json_type_int) &&
+		    strcmp(k, "street_number") != 0))
+			return bad(e, c, "shipment.receiver_address", "has a "
+			    "member that is not one of zip_code, street_name, "
+			    "street_number, floor, apartment, city_name, "
+			    "state_name, or is too long");
+	}
+	c->shipment = v;
 	return 0;
 }
 
@@ -275,6 +329,8 @@ static const struct {
 	{ "statement_descriptor",	k_descriptor },
 	{ "metadata",			k_metadata },
 	{ "purpose",			k_purpose },
+	{ "customer_id",		k_customer_id },
+	{ "shipment",			k_shipment },
 	{ "preference_id",		k_preference_id },
 	{ "payment",			k_payment },
 	{ "payments",			k_payments },

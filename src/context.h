@@ -35,6 +35,8 @@ struct bg_context {
 	const char	*statement_descriptor;
 	json_object	*metadata;
 	const char	*purpose;
+	const char	*customer_id;	/* the only payer of a saved card */
+	json_object	*shipment;	/* {receiver_address}, or NULL */
 	const char	*preference_id;
 };
 

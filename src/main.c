@@ -54,7 +54,7 @@ usage(FILE *out)
 "--key=value; later sources win): access_token_file, access_token\n"
 "(environment only), api_base, ca_file, context_dir, site, notification_url,\n"
 "callback_url, return_url, statement_descriptor, three_d_secure_mode,\n"
-"pix_expires_minutes, ticket_expires_days, webhook_secret_file,\n"
+"binary_mode, pix_expires_minutes, ticket_expires_days, webhook_secret_file,\n"
 "webhook_max_age_s, threads, connect_timeout_ms, api_timeout_ms,\n"
 "api_retries, request_deadline_ms, max_attempts, max_body_bytes, log_level,\n"
 "log_file.  Default config file: %s/brickgate/brickgate.conf\n",

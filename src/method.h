@@ -89,6 +89,9 @@ int	 method_need_email(const struct method_call *mc, struct bg_error *e);
 int	 method_check_identification(const struct method_call *mc,
 	    int required, struct bg_error *e);
 
+/* True when s is an IPv4 or IPv6 address in text form (REMOTE_ADDR). */
+int	 method_valid_ip(const char *s);
+
 /* Copies form member `path`'s value into obj under `name` if present. */
 void	 method_copy(json_object *obj, const char *name, json_object *form,
 	    const char *path);

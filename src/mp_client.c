@@ -103,7 +103,8 @@ on_header(char *p, size_t size, size_t n, void *arg)
 }
 
 static struct curl_slist *
-headers(struct mp_client *c, const char *idem_key, int has_body)
+headers(struct mp_client *c, const char *idem_key, const char *device_id,
+    int has_body)
 {
 	char token[TOKEN_MAX], line[TOKEN_MAX + 32];
 	struct curl_slist *h = NULL, *t;
@@ -127,6 +128,12 @@ headers(struct mp_client *c, const char *idem_key, int has_body)
 	if (idem_key != NULL) {
 		snprintf(line, sizeof(line), "X-Idempotency-Key: %s",
 		    idem_key);
+		if ((t = curl_slist_append(h, line)) != NULL)
+			h = t;
+	}
+	if (device_id != NULL) {
+		snprintf(line, sizeof(line), "X-Meli-Session-Id: %s",
+		    device_id);
 		if ((t = curl_slist_append(h, line)) != NULL)
 			h = t;
 	}
@@ -198,8 +205,8 @@ elapsed_ms(const struct timespec *t0)
 
 int
 mp_call(struct mp_client *c, const char *method, const char *path,
-    const char *body, const char *idem_key, long timeout_ms,
-    struct mp_reply *out)
+    const char *body, const char *idem_key, const char *device_id,
+    long timeout_ms, struct mp_reply *out)
 {
 	struct curl_slist *h;
 	struct timespec t0;
@@ -215,7 +222,7 @@ mp_call(struct mp_client *c, const char *method, const char *path,
 	if (timeout_ms < 1)
 		timeout_ms = 1;
 	snprintf(url, sizeof(url), "%s%s", c->cfg->api_base, path);
-	if ((h = headers(c, idem_key, body != NULL)) == NULL) {
+	if ((h = headers(c, idem_key, device_id, body != NULL)) == NULL) {
 		snprintf(out->why, sizeof(out->why), "out of memory");
 		return -1;
 	}

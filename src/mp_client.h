@@ -31,14 +31,14 @@ void	 mp_client_free(struct mp_client *c);
 
 /*
  * One call: method "GET", "POST" or "PUT" on path ("/v1/payments"),
- * with a JSON body or NULL, an idempotency key or NULL, and a total
- * time limit.  Returns 0 when an HTTP answer arrived (of any status),
+ * with a JSON body or NULL, an idempotency key or NULL, the buyer's
+ * device id (X-Meli-Session-Id) or NULL, and a total time limit.  Returns 0 when an HTTP answer arrived (of any status),
  * -1 when none did (timeout, refused connection); out is filled either
  * way and must be released with mp_reply_clear().
  */
 int	 mp_call(struct mp_client *c, const char *method, const char *path,
-	    const char *body, const char *idem_key, long timeout_ms,
-	    struct mp_reply *out);
+	    const char *body, const char *idem_key, const char *device_id,
+	    long timeout_ms, struct mp_reply *out);
 void	 mp_reply_clear(struct mp_reply *r);
 
 /*

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "additional_info.h"
 #include "json_strict.h"
 #include "method.h"
 #include "money.h"
@@ -59,6 +60,26 @@ payment_read_submission(json_object *root, struct submission *s,
 		return bg_fail(e, 400, "invalid_field", "selectedPaymentMethod",
 		    "%s is paid on Mercado Pago's side and sends no form data",
 		    s->selected);
+	return 0;
+}
+
+int
+payment_read_device_id(const char *header, struct submission *s,
+    struct bg_error *e)
+{
+	size_t i, n = header != NULL ? strlen(header) : 0;
+
+	s->device_id = NULL;
+	if (n == 0)
+		return 0;	/* an empty header is no header */
+	for (i = 0; i < n; i++)
+		if (header[i] <= ' ' || header[i] > '~')
+			break;
+	if (i < n || n > DEVICE_ID_MAX)
+		return bg_fail(e, 400, "invalid_field", "X-Meli-Session-Id",
+		    "X-Meli-Session-Id must be 1 to %d printable ASCII "
+		    "characters without spaces", DEVICE_ID_MAX);
+	s->device_id = header;
 	return 0;
 }
 
@@ -243,11 +264,8 @@ build_body(const struct method_call *mc, const struct method *m,
 	if (sd != NULL)
 		json_object_object_add(body, "statement_descriptor",
 		    json_object_new_string(sd));
-	if (c->items != NULL) {
-		ai = json_object_new_object();
-		json_object_object_add(ai, "items", mp_items(c));
+	if ((ai = additional_info_build(mc, m->fields)) != NULL)
 		json_object_object_add(body, "additional_info", ai);
-	}
 	json_object_object_add(body, "metadata", metadata(mc));
 	if (m->build(mc, body, e) == -1) {
 		json_object_put(body);
@@ -297,7 +315,7 @@ cancel_pending(struct purchase *p, struct bg_request *r, struct bg_error *e)
 	body = json_object_new_object();
 	json_object_object_add(body, "status", json_object_new_string(
 	    "cancelled"));
-	rc = mp_call(p->mp, "PUT", path, json_plain(body), key,
+	rc = mp_call(p->mp, "PUT", path, json_plain(body), key, NULL,
 	    purchase_call_budget(p), &rep);
 	json_object_put(body);
 	p->upstream_ms += rep.ms;
@@ -446,7 +464,7 @@ payment_prepare(struct method_call *mc, struct bg_error *e)
 /* Steps 3 to 8, once the purchase is loaded and open for a payment. */
 static int
 pay(struct bg_ctx *ctx, struct purchase *p, struct bg_request *r,
-    json_object *form, struct bg_error *e)
+    const struct submission *s, struct bg_error *e)
 {
 	struct method_call mc;
 	json_object *body;
@@ -455,12 +473,14 @@ pay(struct bg_ctx *ctx, struct purchase *p, struct bg_request *r,
 	memset(&mc, 0, sizeof(mc));
 	mc.cfg = ctx->cfg;
 	mc.ctx = &p->c;
-	mc.form = form;
+	mc.form = s->form;
 	mc.remote_addr = r->io->param(r->io, "REMOTE_ADDR");
 	mc.now_ms = now_ms();
 	if ((body = payment_prepare(&mc, e)) == NULL)
 		return -1;
 	rc = cancel_pending(p, r, e);
+	/* Mercado Pago scores the payment's creation with it, nothing else. */
+	p->device_id = s->device_id;
 	if (rc == 0)
 		rc = create(p, r, mc.pm, body, e);
 	else if (rc == 1)
@@ -481,7 +501,9 @@ payment_process(struct bg_ctx *ctx, struct bg_request *r,
 
 	if (request_purchase_id(r, e) == -1 ||
 	    request_read_json(r, ctx->cfg->max_body_bytes, 1, e) == -1 ||
-	    payment_read_submission(r->json, &s, e) == -1)
+	    payment_read_submission(r->json, &s, e) == -1 ||
+	    payment_read_device_id(r->io->param(r->io,
+	    "HTTP_X_MELI_SESSION_ID"), &s, e) == -1)
 		return -1;
 	purchase_init(&p, ctx->cfg, ctx->store, r->mp, ctx->log,
 	    ctx->cfg->request_deadline_ms);
@@ -497,7 +519,7 @@ payment_process(struct bg_ctx *ctx, struct bg_request *r,
 		else if (rc == 0 && s.form == NULL)
 			rc = answer_wallet(&p, r, e);
 		else if (rc == 0)
-			rc = pay(ctx, &p, r, s.form, e);
+			rc = pay(ctx, &p, r, &s, e);
 	}
 	r->upstream_ms = p.upstream_ms;
 	purchase_close(&p);

@@ -14,6 +14,7 @@
 struct submission {
 	json_object	*form;		/* formData; NULL: wallet or credits */
 	const char	*selected;	/* selectedPaymentMethod, if given */
+	const char	*device_id;	/* X-Meli-Session-Id, if given */
 };
 
 /* Both answer the request themselves (0) or fill e for the router (-1). */
@@ -29,6 +30,16 @@ int	 payment_status(struct bg_ctx *ctx, struct bg_request *r,
  * a wallet selection that sends form data.
  */
 int	 payment_read_submission(json_object *root, struct submission *s,
+	    struct bg_error *e);
+
+/*
+ * The page's X-Meli-Session-Id header (Mercado Pago's device
+ * fingerprint), given as HTTP_X_MELI_SESSION_ID, into s->device_id:
+ * NULL when absent or empty; 400 invalid_field unless 1 to
+ * DEVICE_ID_MAX printable ASCII characters without spaces.
+ */
+#define DEVICE_ID_MAX	256
+int	 payment_read_device_id(const char *header, struct submission *s,
 	    struct bg_error *e);
 
 /*

@@ -8,6 +8,12 @@
  * A purchase has at most one preference: it is made under the purchase's
  * lock and its id recorded before the answer, so a second call (a reload,
  * a second tab) gets the same id and reaches Mercado Pago not at all.
+ *
+ * The preference keeps the purchase's limits: what the context does not
+ * allow is excluded (by type, or by id where the type is allowed), and
+ * max_installments caps the instalments.  Mercado Pago never lets a
+ * preference exclude the buyer's account money, so a purchase that does
+ * not accept it cannot be paid through the wallet at all.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +23,7 @@
 #include "money.h"
 #include "mp_body.h"
 #include "payment.h"
+#include "paymethod.h"
 #include "preference.h"
 #include "purchase.h"
 #include "randomid.h"
@@ -100,6 +107,75 @@ add(json_object *o, const char *key, json_object *v)
 		json_object_object_add(o, key, v);
 }
 
+/* True when the context allows some method of `type` on its site. */
+static int
+type_allowed(const struct bg_context *c, const char *type)
+{
+	const struct pm *all;
+	size_t i, n;
+
+	all = pm_all(&n);
+	for (i = 0; i < n; i++)
+		if (strcmp(all[i].type, type) == 0 &&
+		    pm_offered(&all[i], c->site->id) &&
+		    context_allows(c, all[i].id, all[i].type))
+			return 1;
+	return 0;
+}
+
+/* Adds {"id": id} to arr unless an earlier entry has that id. */
+static void
+add_id(json_object *arr, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(arr); i++)
+		if (strcmp(form_str(json_object_array_get_idx(arr, i), "id"),
+		    id) == 0)
+			return;
+	json_object_array_add(arr, json_object_new_object());
+	json_object_object_add(json_object_array_get_idx(arr,
+	    json_object_array_length(arr) - 1), "id",
+	    json_object_new_string(id));
+}
+
+/*
+ * payment_methods: the site's types the context allows none of, the
+ * methods it does not allow among the types it does, max_installments.
+ * NULL when the purchase sets no limit.
+ */
+static json_object *
+pref_payment_methods(const struct bg_context *c)
+{
+	json_object *pm, *types, *ids;
+	const struct pm *all;
+	size_t i, n;
+
+	if (c->methods == NULL && c->max_installments == 0)
+		return NULL;
+	pm = json_object_new_object();
+	types = json_object_new_array();
+	ids = json_object_new_array();
+	all = pm_all(&n);
+	for (i = 0; c->methods != NULL && i < n; i++) {
+		/* Never account money: Mercado Pago refuses to exclude it. */
+		if (!pm_offered(&all[i], c->site->id) ||
+		    context_allows(c, all[i].id, all[i].type) ||
+		    strcmp(all[i].type, "account_money") == 0)
+			continue;
+		if (!type_allowed(c, all[i].type))
+			add_id(types, all[i].type);
+		else
+			add_id(ids, all[i].id);
+	}
+	add(pm, "excluded_payment_types", types);
+	add(pm, "excluded_payment_methods", ids);
+	if (c->max_installments > 0)
+		add(pm, "installments",
+		    json_object_new_int64(c->max_installments));
+	return pm;
+}
+
 json_object *
 preference_body(const struct bg_config *cfg, const struct bg_context *c)
 {
@@ -125,6 +201,7 @@ preference_body(const struct bg_config *cfg, const struct bg_context *c)
 	}
 	if (c->purpose != NULL)
 		add(body, "purpose", json_object_new_string(c->purpose));
+	add(body, "payment_methods", pref_payment_methods(c));
 	if (c->expires_ms != 0) {
 		rfc3339_format_offset(c->expires_ms, until, sizeof(until));
 		add(body, "expires", json_object_new_boolean(1));
@@ -231,6 +308,11 @@ preference_create(struct bg_ctx *ctx, struct bg_request *r,
 		else if (rc == 0 && p.c.preference_id != NULL)
 			respond_string(r, 200, "preference_id",
 			    p.c.preference_id);
+		else if (rc == 0 && !context_allows(&p.c, "account_money",
+		    "account_money"))
+			rc = bg_fail(e, 403, "payment_method_not_allowed", NULL,
+			    "this purchase does not accept account_money, which "
+			    "Mercado Pago's wallet always offers");
 		else if (rc == 0)
 			rc = create(&p, r, e);
 	}

@@ -331,8 +331,8 @@ settle_search(struct purchase *p, json_object *open)
 
 	snprintf(path, sizeof(path), "/v1/payments/search?external_reference="
 	    "%s&sort=date_created&criteria=asc", p->c.id);
-	if (mp_call(p->mp, "GET", path, NULL, NULL, purchase_call_budget(p),
-	    &rep) == 0 && rep.status == 200)
+	if (mp_call(p->mp, "GET", path, NULL, NULL, NULL,
+	    purchase_call_budget(p), &rep) == 0 && rep.status == 200)
 		changed = purchase_learn_search(p, rep.json, open);
 	p->upstream_ms += rep.ms;
 	if (changed == -1) {
@@ -354,8 +354,9 @@ settle_refresh(struct purchase *p, json_object *a)
 
 	snprintf(path, sizeof(path), "/v1/payments/%lld",
 	    (long long)json_object_get_int64(form_get(a, "id")));
-	if (mp_call(p->mp, "GET", path, NULL, NULL, purchase_call_budget(p),
-	    &rep) == 0 && rep.status == 200 && purchase_payment_complete(rep.json)) {
+	if (mp_call(p->mp, "GET", path, NULL, NULL, NULL,
+	    purchase_call_budget(p), &rep) == 0 && rep.status == 200 &&
+	    purchase_payment_complete(rep.json)) {
 		purchase_record(p, a, rep.json);
 		changed = 1;
 	} else {
@@ -488,7 +489,7 @@ purchase_post(struct purchase *p, const char *path, json_object *body,
 		return POST_UNKNOWN;
 	}
 	for (n = 0;; n++) {
-		mp_call(p->mp, "POST", path, text, key,
+		mp_call(p->mp, "POST", path, text, key, p->device_id,
 		    purchase_call_budget(p), rep);
 		p->upstream_ms += rep->ms;
 		if (!purchase_retryable(rep, complete) ||

@@ -33,6 +33,8 @@ struct purchase {
 	long			 upstream_ms;
 	/* Settling calls that got no usable answer (reconcile counts them). */
 	int			 unanswered;
+	/* The buyer's device id for the payment's creation, or NULL. */
+	const char		*device_id;
 };
 
 void	 purchase_init(struct purchase *p, const struct bg_config *cfg,

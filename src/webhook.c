@@ -115,7 +115,8 @@ fetch(struct purchase *p, const char *id, json_object **out,
 
 	*out = NULL;
 	snprintf(path, sizeof(path), "/v1/payments/%s", id);
-	mp_call(p->mp, "GET", path, NULL, NULL, purchase_call_budget(p), &rep);
+	mp_call(p->mp, "GET", path, NULL, NULL, NULL, purchase_call_budget(p),
+	    &rep);
 	p->upstream_ms += rep.ms;
 	if (rep.status == 404)
 		rc = 1;
@@ -180,8 +181,15 @@ webhook_handle(struct bg_ctx *ctx, struct bg_request *r, struct bg_error *e)
 		return bg_fail(e, 503, "webhooks_not_configured", NULL,
 		    "webhooks are disabled: set webhook_secret_file");
 	webhook_read_query(&r->query, &n);
-	if (n.ipn)
+	if (n.ipn) {
+		if (atomic_exchange(&ctx->ipn_warned, 1) == 0)
+			log_msg(ctx->log, CFG_LOG_WARN, "an IPN notification "
+			    "(topic=&id=, unsigned) was acknowledged and "
+			    "ignored; only signed webhooks are read: in Mercado "
+			    "Pago's panel, configure Webhooks, not IPN, with "
+			    "source_news=webhooks in the notification URL");
 		return ack(r, "ignored");
+	}
 	if (verify(ctx, r, n.data_id, e) == -1)
 		return -1;
 	/* A body that is not strict JSON says nothing: ignored below. */

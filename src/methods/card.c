@@ -4,7 +4,9 @@
  *
  * The form carries a single-use token made in the browser; brickgate
  * never sees a card number.  Debit and prepaid cards are paid at once,
- * so their installments must be 1.
+ * so their installments must be 1.  A saved card pays as a Mercado Pago
+ * customer, and only as the one the purchase names: otherwise a browser
+ * could pay with anybody's saved card.
  */
 #include <string.h>
 
@@ -26,7 +28,7 @@ static const struct field_rule card_fields[] = {
 	{ "payer",			FORM_OBJECT, FORM_REQUIRED, 0, NULL },
 	{ "payer.email",		FORM_EMAIL,  FORM_OPTIONAL, 254, NULL },
 	{ "payer.type",			FORM_STRING, FORM_OPTIONAL, 16, payer_types },
-	{ "payer.id",			FORM_TOKEN,  FORM_OPTIONAL, 32, NULL },
+	{ "payer.id",			FORM_TOKEN,  FORM_OPTIONAL, 64, NULL },
 	{ "payer.first_name",		FORM_STRING, FORM_OPTIONAL, 64, NULL },
 	{ "payer.last_name",		FORM_STRING, FORM_OPTIONAL, 64, NULL },
 	{ "payer.identification",	FORM_OBJECT, FORM_OPTIONAL, 0, NULL },
@@ -51,6 +53,24 @@ saved_card(const struct method_call *mc)
 }
 
 static int
+check_customer(const struct method_call *mc, struct bg_error *e)
+{
+	const char *id = form_str(mc->form, "payer.id");
+
+	if (id == NULL)
+		return bg_fail(e, 400, "missing_field", "payer.id",
+		    "payer.id is required for a saved card");
+	if (mc->ctx->customer_id == NULL)
+		return bg_fail(e, 400, "invalid_field", "payer.id",
+		    "this purchase names no customer: saved cards cannot "
+		    "pay it");
+	if (strcmp(id, mc->ctx->customer_id) != 0)
+		return bg_fail(e, 400, "invalid_field", "payer.id",
+		    "payer.id is not the purchase's customer");
+	return 0;
+}
+
+static int
 card_validate(const struct method_call *mc, struct bg_error *e)
 {
 	json_object *inst = form_get(mc->form, "installments");
@@ -61,12 +81,8 @@ card_validate(const struct method_call *mc, struct bg_error *e)
 	    json_object_get_int64(inst) != 1)
 		return bg_fail(e, 400, "invalid_field", "installments",
 		    "a %s is paid in one instalment", mc->pm->type);
-	if (saved_card(mc)) {
-		if (form_get(mc->form, "payer.id") == NULL)
-			return bg_fail(e, 400, "missing_field", "payer.id",
-			    "payer.id is required for a saved card");
-		return 0;
-	}
+	if (saved_card(mc))
+		return check_customer(mc, e);
 	return method_check_identification(mc, 1, e);
 }
 
@@ -92,6 +108,9 @@ card_build(const struct method_call *mc, json_object *body,
 	if (strcmp(mc->cfg->three_d_secure_mode, "optional") == 0)
 		json_object_object_add(body, "three_d_secure_mode",
 		    json_object_new_string("optional"));
+	if (mc->cfg->binary_mode)
+		json_object_object_add(body, "binary_mode",
+		    json_object_new_boolean(1));
 	return 0;
 }
 

@@ -8,7 +8,6 @@
  * the context.  A PSE transfer lives 15 minutes: a purchase that expires
  * sooner cannot be paid with one.
  */
-#include <arpa/inet.h>
 #include <string.h>
 
 #include "method.h"
@@ -54,15 +53,6 @@ pse_match(const struct pm *pm)
 
 /* What the buyer's bank is told: an address the web server vouches for. */
 static int
-valid_ip(const char *s)
-{
-	unsigned char buf[sizeof(struct in6_addr)];
-
-	return s != NULL && (inet_pton(AF_INET, s, buf) == 1 ||
-	    inet_pton(AF_INET6, s, buf) == 1);
-}
-
-static int
 pse_validate(const struct method_call *mc, struct bg_error *e)
 {
 	int legal = strcmp(form_str(mc->form, "payer.entity_type"),
@@ -88,7 +78,7 @@ pse_validate(const struct method_call *mc, struct bg_error *e)
 		return bg_fail(e, 400, "unsupported_payment_method",
 		    "payment_method_id", "this purchase expires in less than "
 		    "15 minutes, too soon for a PSE transfer");
-	if (!valid_ip(mc->remote_addr))
+	if (!method_valid_ip(mc->remote_addr))
 		return bg_fail(e, 500, "internal_error", NULL, "the web "
 		    "server passed no valid REMOTE_ADDR, which PSE needs");
 	return 0;
@@ -98,7 +88,7 @@ static int
 pse_build(const struct method_call *mc, json_object *body,
     struct bg_error *e)
 {
-	json_object *payer = method_payer(mc), *ai, *td;
+	json_object *payer = method_payer(mc), *td;
 
 	(void)e;
 	method_copy(body, "payment_method_id", mc->form, "payment_method_id");
@@ -112,12 +102,6 @@ pse_build(const struct method_call *mc, json_object *body,
 	json_object_object_add(body, "transaction_details", td);
 	json_object_object_add(body, "callback_url",
 	    mp_url_for_purchase(mc->cfg->callback_url, mc->ctx->id));
-	if (!json_object_object_get_ex(body, "additional_info", &ai)) {
-		ai = json_object_new_object();
-		json_object_object_add(body, "additional_info", ai);
-	}
-	json_object_object_add(ai, "ip_address",
-	    json_object_new_string(mc->remote_addr));
 	method_default_description(mc, body);
 	return 0;
 }

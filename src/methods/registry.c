@@ -1,6 +1,8 @@
 /*
  * registry.c - the list of payment-method modules, and what they share.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -89,6 +91,15 @@ method_for(const struct pm *pm)
 		if (modules[i]->match(pm))
 			return modules[i];
 	return NULL;
+}
+
+int
+method_valid_ip(const char *s)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	return s != NULL && (inet_pton(AF_INET, s, buf) == 1 ||
+	    inet_pton(AF_INET6, s, buf) == 1);
 }
 
 void

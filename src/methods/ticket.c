@@ -6,9 +6,11 @@
  *
  * The payment is created pending with a voucher the page links to.  Some
  * methods need the buyer's name, document and address on the voucher;
- * those come from the form, else from the purchase context.  A voucher
- * lives at least a day, so a purchase that expires sooner cannot be paid
- * with one.
+ * those come from the form, else from the purchase context.  Every
+ * voucher expires with the purchase (ticket_expires_days ahead, never
+ * after expires_at): one paid later would pay a purchase the shop has
+ * given up.  Mercado Pago takes 1 to 30 days, so a purchase that expires
+ * within a day cannot be paid with one.
  */
 #include <stdio.h>
 #include <string.h>
@@ -39,29 +41,23 @@ static const struct field_rule ticket_fields[] = {
 };
 
 /*
- * What a registered boleto prints: without it Mercado Pago refuses the
- * payment (cause 7521).  Paths are under payer, read from the form or,
- * failing that, from the context.
+ * What a Brazilian voucher prints, a registered boleto's and a lottery
+ * house's (pec) alike: without it Mercado Pago refuses the payment
+ * (cause 7521).  Paths are under payer, read from the form or, failing
+ * that, from the context.
  */
-static const struct {
-	const char *method;
-	const char *path;
-} needs[] = {
-	{ "bolbradesco", "first_name" },
-	{ "bolbradesco", "last_name" },
-	{ "bolbradesco", "identification.type" },
-	{ "bolbradesco", "identification.number" },
-	{ "bolbradesco", "address.zip_code" },
-	{ "bolbradesco", "address.street_name" },
-	{ "bolbradesco", "address.street_number" },
-	{ "bolbradesco", "address.neighborhood" },
-	{ "bolbradesco", "address.city" },
-	{ "bolbradesco", "address.federal_unit" },
-};
+static const char *const voucher_payer[] = { "first_name", "last_name",
+    "identification.type", "identification.number", "address.zip_code",
+    "address.street_name", "address.street_number", "address.neighborhood",
+    "address.city", "address.federal_unit", NULL };
 
-/* Methods documented to take a date_of_expiration (brickgate.conf(5)). */
-static const char *const expiring[] = { "bolbradesco", "rapipago",
-    "pagofacil", "efecty" };
+static const struct {
+	const char		*method;
+	const char *const	*paths;
+} needs[] = {
+	{ "bolbradesco",	voucher_payer },
+	{ "pec",		voucher_payer },
+};
 
 static int
 ticket_match(const struct pm *pm)
@@ -69,23 +65,32 @@ ticket_match(const struct pm *pm)
 	return pm->family == PM_TICKET;
 }
 
+/* The payer's fields the method needs on its voucher, or NULL. */
+static const char *const *
+payer_needs(const char *method)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
+		if (strcmp(needs[i].method, method) == 0)
+			return needs[i].paths;
+	return NULL;
+}
+
 static int
 ticket_validate(const struct method_call *mc, struct bg_error *e)
 {
+	const char *const *path = payer_needs(mc->pm->id);
 	char field[96];
 	json_object *v;
-	size_t i;
 
 	if (method_need_email(mc, e) == -1)
 		return -1;
-	for (i = 0; i < sizeof(needs) / sizeof(needs[0]); i++) {
-		if (strcmp(needs[i].method, mc->pm->id) != 0)
-			continue;
-		v = method_payer_value(mc, needs[i].path);
+	for (; path != NULL && *path != NULL; path++) {
+		v = method_payer_value(mc, *path);
 		if (v == NULL || (json_object_is_type(v, json_type_string) &&
 		    json_object_get_string_len(v) == 0)) {
-			snprintf(field, sizeof(field), "payer.%s",
-			    needs[i].path);
+			snprintf(field, sizeof(field), "payer.%s", *path);
 			return bg_fail(e, 400, "missing_field", field,
 			    "%s is required for %s", field, mc->pm->id);
 		}
@@ -97,17 +102,6 @@ ticket_validate(const struct method_call *mc, struct bg_error *e)
 		return bg_fail(e, 400, "unsupported_payment_method",
 		    "payment_method_id", "this purchase expires in less than "
 		    "a day, too soon for a voucher");
-	return 0;
-}
-
-static int
-takes_expiry(const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(expiring) / sizeof(expiring[0]); i++)
-		if (strcmp(expiring[i], id) == 0)
-			return 1;
 	return 0;
 }
 
@@ -124,14 +118,12 @@ ticket_build(const struct method_call *mc, json_object *body,
 	method_payer_add(mc, payer, "address");
 	json_object_object_add(body, "payer", payer);
 	method_default_description(mc, body);
-	if (takes_expiry(mc->pm->id)) {
-		until = mc->now_ms + mc->cfg->ticket_expires_days * DAY_MS;
-		if (mc->ctx->expires_ms != 0 && mc->ctx->expires_ms < until)
-			until = mc->ctx->expires_ms;
-		rfc3339_format_offset(until, text, sizeof(text));
-		json_object_object_add(body, "date_of_expiration",
-		    json_object_new_string(text));
-	}
+	until = mc->now_ms + mc->cfg->ticket_expires_days * DAY_MS;
+	if (mc->ctx->expires_ms != 0 && mc->ctx->expires_ms < until)
+		until = mc->ctx->expires_ms;
+	rfc3339_format_offset(until, text, sizeof(text));
+	json_object_object_add(body, "date_of_expiration",
+	    json_object_new_string(text));
 	return 0;
 }
 
@@ -149,7 +141,18 @@ ticket_summarise(json_object *payment, json_object *summary)
 	if (json_object_is_type(bc, json_type_string))
 		json_object_object_add(t, "barcode", json_object_get(bc));
 	method_copy_string(t, "expires_at", payment, "date_of_expiration");
-	json_object_object_add(summary, "ticket", t);
+	/* What the buyer types at the counter or the bank, where given. */
+	method_copy_string(t, "payment_method_reference_id", payment,
+	    "transaction_details.payment_method_reference_id");
+	method_copy_string(t, "verification_code", payment,
+	    "transaction_details.verification_code");
+	method_copy_string(t, "digitable_line", payment,
+	    "transaction_details.digitable_line");
+	/* Only a payment that has a voucher shows one. */
+	if (json_object_object_length(t) > 0)
+		json_object_object_add(summary, "ticket", t);
+	else
+		json_object_put(t);
 }
 
 const struct method method_ticket = {

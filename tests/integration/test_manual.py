@@ -82,8 +82,8 @@ def test_conf_page_gives_each_key_its_type_and_variable():
     for k in table_keys():
         item = text.split(".TP\n.B %s\n" % k, 1)[1].split("\n.TP\n", 1)[0]
         assert item.startswith("Default"), (k, item[:40])
-        assert re.search(r"^Type: (path|string|URL|integer|choice);", item,
-                         re.M), (k, "no type")
+        assert re.search(r"^Type: (path|string|URL|integer|boolean|choice);",
+                         item, re.M), (k, "no type")
         assert ".BR BRICKGATE_%s ." % k.upper() in item, (k, "no variable")
 
 

@@ -9,6 +9,9 @@
 #define CTX	"{\"amount\":\"150.00\"}"
 #define CTX_EMAIL "{\"amount\":\"150.00\",\"payer\":{\"email\":" \
 	"\"buyer@example.com\",\"first_name\":\"Ana\"}}"
+#define CTX_CUSTOMER "{\"amount\":\"150.00\",\"customer_id\":" \
+	"\"123456789-abc\",\"payer\":{\"email\":\"buyer@example.com\"," \
+	"\"first_name\":\"Ana\"}}"
 #define TOKEN	"ff8080814c11e237014c1ff593b57b4d"
 #define PAYER	"\"payer\":{\"email\":\"buyer@example.com\"," \
 	"\"identification\":{\"type\":\"CPF\",\"number\":\"19119119100\"}}"
@@ -17,7 +20,7 @@ static void
 matches(void **state)
 {
 	static const char *const cards[] = { "visa", "master", "amex",
-	    "debvisa", "debmaster", "elo", "debelo", "hipercard" };
+	    "elo", "debelo", "hipercard", "debcabal" };
 	const struct method *card;
 	size_t i;
 
@@ -30,6 +33,7 @@ matches(void **state)
 		assert_ptr_equal(method_for(pm_find("MLB", cards[i])), card);
 	}
 	assert_true(card->match(pm_find("MLA", "naranja")));
+	assert_true(card->match(pm_find("MLA", "debvisa")));
 	assert_true(card->match(pm_find("MCO", "codensa")));
 	assert_false(card->match(pm_find("MLB", "pix")));
 	assert_false(card->match(pm_find("MLB", "bolbradesco")));
@@ -51,7 +55,7 @@ accepted(void **state)
 	unit_call_close(&u);
 	/* The e-mail may come from the context; issuer_id may be a number. */
 	unit_call_open(&u, "MLB", CTX_EMAIL, "{\"token\":\"" TOKEN "\","
-	    "\"payment_method_id\":\"debvisa\",\"transaction_amount\":\"x\","
+	    "\"payment_method_id\":\"debelo\",\"transaction_amount\":\"x\","
 	    "\"installments\":1,\"issuer_id\":25,\"payer\":{\"identification\":"
 	    "{\"type\":\"CNPJ\",\"number\":\"11222333000181\"}}}", NULL);
 	unit_refused(&u, 400, "invalid_field", "transaction_amount",
@@ -145,7 +149,7 @@ rules(void **state)
 	unit_call_close(&u);
 	/* A debit card is paid at once. */
 	unit_call_open(&u, "MLB", CTX, "{\"token\":\"t\",\"payment_method_id\":"
-	    "\"debmaster\",\"transaction_amount\":1,\"installments\":3," PAYER
+	    "\"debelo\",\"transaction_amount\":1,\"installments\":3," PAYER
 	    "}", NULL);
 	unit_refused(&u, 400, "invalid_field", "installments",
 	    "a debit_card is paid in one instalment");
@@ -165,15 +169,27 @@ rules(void **state)
 	    "payer.identification.number is not a valid CPF: wrong check "
 	    "digit");
 	unit_call_close(&u);
-	/* A saved card: the buyer's id instead of the document. */
-	unit_call_open(&u, "MLB", CTX_EMAIL, "{\"token\":\"t\","
+	/* A saved card: the purchase's customer instead of the document. */
+	unit_call_open(&u, "MLB", CTX_CUSTOMER, "{\"token\":\"t\","
 	    "\"payment_method_id\":\"visa\",\"transaction_amount\":1,"
 	    "\"installments\":1,\"payer\":{\"type\":\"customer\"}}", NULL);
 	unit_refused(&u, 400, "missing_field", "payer.id",
 	    "payer.id is required for a saved card");
 	json_object_object_add(json_object_object_get(u.mc.form, "payer"),
+	    "id", json_object_new_string("123456789-abd"));
+	unit_refused(&u, 400, "invalid_field", "payer.id",
+	    "payer.id is not the purchase's customer");
+	json_object_object_add(json_object_object_get(u.mc.form, "payer"),
 	    "id", json_object_new_string("123456789-abc"));
 	assert_int_equal(unit_validate(&u), 0);
+	unit_call_close(&u);
+	/* No customer named by the purchase: no saved card pays it. */
+	unit_call_open(&u, "MLB", CTX_EMAIL, "{\"token\":\"t\","
+	    "\"payment_method_id\":\"visa\",\"transaction_amount\":1,"
+	    "\"installments\":1,\"payer\":{\"type\":\"customer\",\"id\":"
+	    "\"123456789-abc\"}}", NULL);
+	unit_refused(&u, 400, "invalid_field", "payer.id",
+	    "this purchase names no customer: saved cards cannot pay it");
 	unit_call_close(&u);
 	/* A guest who says so still needs the document. */
 	unit_call_open(&u, "MLB", CTX_EMAIL, "{\"token\":\"t\","
@@ -227,7 +243,7 @@ body(void **state)
 	    "\"11222333000181\"}},\"three_d_secure_mode\":\"optional\"}");
 	unit_call_close(&u);
 	/* A saved card sends the buyer's type and id. */
-	unit_call_open(&u, "MLB", CTX_EMAIL, "{\"token\":\"" TOKEN "\","
+	unit_call_open(&u, "MLB", CTX_CUSTOMER, "{\"token\":\"" TOKEN "\","
 	    "\"payment_method_id\":\"visa\",\"transaction_amount\":150,"
 	    "\"installments\":2,\"payer\":{\"type\":\"customer\",\"id\":"
 	    "\"123456789-abc\"}}", NULL);
@@ -235,6 +251,16 @@ body(void **state)
 	    "\"payment_method_id\":\"visa\",\"payer\":{\"email\":"
 	    "\"buyer@example.com\",\"first_name\":\"Ana\",\"type\":"
 	    "\"customer\",\"id\":\"123456789-abc\"}}");
+	unit_call_close(&u);
+	/* binary_mode = true: approved or rejected at once. */
+	unit_call_open(&u, "MLB", CTX_EMAIL, "{\"token\":\"" TOKEN "\","
+	    "\"payment_method_id\":\"elo\",\"transaction_amount\":150,"
+	    "\"installments\":1," PAYER "}", "binary_mode", "true", NULL);
+	unit_built(&u, "{}", "{\"token\":\"" TOKEN "\",\"installments\":1,"
+	    "\"payment_method_id\":\"elo\",\"payer\":{\"email\":"
+	    "\"buyer@example.com\",\"first_name\":\"Ana\",\"identification\":"
+	    "{\"type\":\"CPF\",\"number\":\"19119119100\"}},"
+	    "\"binary_mode\":true}");
 	unit_call_close(&u);
 }
 

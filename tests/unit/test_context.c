@@ -220,10 +220,59 @@ texts(void **state)
 	context_free(&c);
 	parse_bad(mlb, "{\"amount\":\"1.00\",\"purpose\":\"credits\"}", PFX
 	    "purpose is neither wallet_purchase nor onboarding_credits");
+	/* Credits exist in MLA, MLB and MLM only. */
+	parse_bad(mco, "{\"amount\":\"1000\",\"purpose\":"
+	    "\"onboarding_credits\"}", PFX "purpose is onboarding_credits, "
+	    "which this site does not offer");
+	parse_ok(&c, mco, "{\"amount\":\"1000\",\"purpose\":"
+	    "\"wallet_purchase\"}");
+	context_free(&c);
 	parse_bad(mlb, "{\"amount\":\"1.00\",\"preference_id\":12}", PFX
 	    "preference_id is not a string");
 	parse_bad(mlb, "{\"amount\":\"1.00\",\"metadata\":[1]}", PFX
 	    "metadata is not an object");
+}
+
+static void
+customer_and_shipment(void **state)
+{
+	struct bg_context c;
+
+	(void)state;
+	parse_ok(&c, mlb, "{\"amount\":\"1.00\",\"customer_id\":"
+	    "\"1234567890-AbCd_e\",\"shipment\":{\"receiver_address\":"
+	    "{\"zip_code\":\"01310100\",\"street_number\":1000,\"floor\":"
+	    "\"3\",\"state_name\":\"SP\"}}}");
+	assert_string_equal(c.customer_id, "1234567890-AbCd_e");
+	assert_string_equal(unit_text(c.shipment), "{\"receiver_address\":"
+	    "{\"zip_code\":\"01310100\",\"street_number\":1000,\"floor\":"
+	    "\"3\",\"state_name\":\"SP\"}}");
+	context_free(&c);
+	parse_bad(mlb, "{\"amount\":\"1.00\",\"customer_id\":\"a b\"}",
+	    PFX "customer_id is not a Mercado Pago customer id "
+	    "([A-Za-z0-9_-], at most 64)");
+	parse_bad(mlb, "{\"amount\":\"1.00\",\"customer_id\":12}",
+	    PFX "customer_id is not a Mercado Pago customer id "
+	    "([A-Za-z0-9_-], at most 64)");
+	parse_bad(mlb, "{\"amount\":\"1.00\",\"customer_id\":\"\"}",
+	    PFX "customer_id is not a Mercado Pago customer id "
+	    "([A-Za-z0-9_-], at most 64)");
+	parse_bad(mlb, "{\"amount\":\"1.00\",\"shipment\":{\"zip_code\":"
+	    "\"1\"}}", PFX "shipment is not {\"receiver_address\": {...}} "
+	    "with text members");
+	parse_bad(mlb, "{\"amount\":\"1.00\",\"shipment\":"
+	    "{\"receiver_address\":{\"zip_code\":{\"x\":1}}}}", PFX
+	    "shipment is not {\"receiver_address\": {...}} with text members");
+	parse_bad(mlb, "{\"amount\":\"1.00\",\"shipment\":"
+	    "{\"receiver_address\":{\"country\":\"BR\"}}}", PFX
+	    "shipment.receiver_address has a member that is not one of "
+	    "zip_code, street_name, street_number, floor, apartment, "
+	    "city_name, state_name, or is too long");
+	parse_bad(mlb, "{\"amount\":\"1.00\",\"shipment\":"
+	    "{\"receiver_address\":{\"floor\":3}}}", PFX
+	    "shipment.receiver_address has a member that is not one of "
+	    "zip_code, street_name, street_number, floor, apartment, "
+	    "city_name, state_name, or is too long");
 }
 
 static void
@@ -484,6 +533,7 @@ main(void)
 		cmocka_unit_test(not_a_context),
 		cmocka_unit_test(site_and_currency),
 		cmocka_unit_test(texts),
+		cmocka_unit_test(customer_and_shipment),
 		cmocka_unit_test(payer),
 		cmocka_unit_test(items),
 		cmocka_unit_test(methods_and_installments),

@@ -132,6 +132,40 @@ everything(void **state)
 	    "\"LOJA\",\"metadata\":{\"k\":\"v\"}}");
 }
 
+static void
+limits(void **state)
+{
+	(void)state;
+	/*
+	 * Cards only, credit at most 3 instalments: every other type goes,
+	 * account money never (Mercado Pago refuses to exclude it).
+	 */
+	body_is("MLM", "{\"amount\":\"99.00\",\"payment_methods\":"
+	    "[\"credit_card\",\"debit_card\",\"account_money\"],"
+	    "\"max_installments\":3}", NULL, NULL,
+	    "{\"items\":[{\"title\":\"Purchase order-1\",\"quantity\":1,"
+	    "\"unit_price\":99.00}],\"external_reference\":\"order-1\","
+	    "\"payment_methods\":{\"excluded_payment_types\":[{\"id\":"
+	    "\"prepaid_card\"},{\"id\":\"ticket\"},{\"id\":\"atm\"},"
+	    "{\"id\":\"digital_currency\"}],\"excluded_payment_methods\":[],"
+	    "\"installments\":3}}");
+	/* Visa alone among the cards: the other brands by id. */
+	body_is("MLU", "{\"amount\":\"10.00\",\"payment_methods\":"
+	    "[\"visa\",\"account_money\"]}", NULL, NULL,
+	    "{\"items\":[{\"title\":\"Purchase order-1\",\"quantity\":1,"
+	    "\"unit_price\":10.00}],\"external_reference\":\"order-1\","
+	    "\"payment_methods\":{\"excluded_payment_types\":[{\"id\":"
+	    "\"debit_card\"},{\"id\":\"ticket\"}],"
+	    "\"excluded_payment_methods\":[{\"id\":\"master\"},{\"id\":"
+	    "\"amex\"},{\"id\":\"oca\"},{\"id\":\"lider\"}]}}");
+	/* Instalments alone. */
+	body_is("MLB", "{\"amount\":\"150.00\",\"max_installments\":6}",
+	    NULL, NULL, "{\"items\":[{\"title\":\"Purchase order-1\","
+	    "\"quantity\":1,\"unit_price\":150.00}],\"external_reference\":"
+	    "\"order-1\",\"payment_methods\":{\"excluded_payment_types\":[],"
+	    "\"excluded_payment_methods\":[],\"installments\":6}}");
+}
+
 int
 main(void)
 {
@@ -140,6 +174,7 @@ main(void)
 		cmocka_unit_test(items_that_add_up),
 		cmocka_unit_test(items_that_do_not),
 		cmocka_unit_test(everything),
+		cmocka_unit_test(limits),
 	};
 	return RUN_TAP(tests);
 }

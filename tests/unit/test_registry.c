@@ -56,14 +56,16 @@ listing(void **state)
 		case 2:
 			assert_string_equal(line, "| MLA | `visa`, `master`, "
 			    "`amex`, `debvisa`, `debmaster`, `naranja`, "
-			    "`cabal`, `debcabal`, `maestro` | \xe2\x80\x93 | "
+			    "`cabal`, `debcabal`, `maestro`, `tarshop`, "
+			    "`cencosud`, `argencard`, `cmr`, `diners` | "
+			    "\xe2\x80\x93 | "
 			    "\xe2\x80\x93 | `rapipago`, `pagofacil` | "
 			    "`account_money`, `consumer_credits` |");
 			break;
 		case 3:
 			assert_string_equal(line, "| MLB | `visa`, `master`, "
-			    "`amex`, `debvisa`, `debmaster`, `elo`, `debelo`, "
-			    "`hipercard` | `pix` | \xe2\x80\x93 | "
+			    "`amex`, `elo`, `debelo`, `hipercard`, "
+			    "`debcabal` | `pix` | \xe2\x80\x93 | "
 			    "`bolbradesco`, `pec` | `account_money`, "
 			    "`consumer_credits` |");
 			break;
@@ -75,8 +77,9 @@ listing(void **state)
 			break;
 		case 8:
 			assert_string_equal(line, "| MLC | `visa`, `master`, "
-			    "`amex`, `debvisa`, `debmaster`, `diners`, "
-			    "`magna` | \xe2\x80\x93 | \xe2\x80\x93 | "
+			    "`amex`, `debvisa`, `debmaster`, `magna`, "
+			    "`presto`, `redcompra` | \xe2\x80\x93 | "
+			    "\xe2\x80\x93 | "
 			    "\xe2\x80\x93 | `account_money` |");
 			break;
 		default:

@@ -107,8 +107,16 @@ boleto_from_context(void **state)
 	unit_refused(&u, 400, "missing_field", "payer.first_name",
 	    "payer.first_name is required for bolbradesco");
 	unit_call_close(&u);
-	/* pec prints none of it. */
+	/* pec prints all of it too: the first missing line is named. */
 	unit_call_open(&u, "MLB", CTX, "{\"payment_method_id\":\"pec\","
+	    "\"transaction_amount\":150,\"payer\":{\"email\":\"a@b.co\"}}",
+	    NULL);
+	unit_refused(&u, 400, "missing_field", "payer.first_name",
+	    "payer.first_name is required for pec");
+	unit_call_close(&u);
+	/* ... and the context's payer fills it as for a boleto. */
+	unit_call_open(&u, "MLB", "{\"amount\":\"150.00\",\"payer\":{" BUYER
+	    "}}", "{\"payment_method_id\":\"pec\","
 	    "\"transaction_amount\":150,\"payer\":{\"email\":\"a@b.co\"}}",
 	    NULL);
 	assert_int_equal(unit_validate(&u), 0);
@@ -204,14 +212,15 @@ body(void **state)
 	    "{\"email\":\"a@b.co\"},\"description\":\"Purchase order-1\","
 	    "\"date_of_expiration\":\"2030-01-02T15:00:00.000+00:00\"}");
 	unit_call_close(&u);
-	/* OXXO takes no date_of_expiration. */
+	/* Every voucher expires with the purchase: OXXO too. */
 	unit_call_open(&u, "MLM", "{\"amount\":\"99.00\"}",
 	    "{\"payment_method_id\":\"oxxo\",\"transaction_amount\":99,"
 	    "\"payer\":{\"email\":\"a@b.co\"}}", NULL);
 	unit_built(&u, "{}", "{\"payment_method_id\":\"oxxo\",\"payer\":"
-	    "{\"email\":\"a@b.co\"},\"description\":\"Purchase order-1\"}");
+	    "{\"email\":\"a@b.co\"},\"description\":\"Purchase order-1\","
+	    "\"date_of_expiration\":\"2030-01-04T00:00:00.000+00:00\"}");
 	unit_call_close(&u);
-	/* Nor do ATM references; efecty does. */
+	/* And ATM references, and efecty, each by ticket_expires_days. */
 	unit_call_open(&u, "MCO", "{\"amount\":\"50000\"}",
 	    "{\"payment_method_id\":\"efecty\",\"transaction_amount\":50000,"
 	    "\"payer\":{\"email\":\"a@b.co\"}}", "ticket_expires_days", "29",
@@ -225,7 +234,8 @@ body(void **state)
 	    "80,\"payer\":{\"email\":\"a@b.co\"}}", NULL);
 	unit_built(&u, "{}", "{\"payment_method_id\":\"pagoefectivo_atm\","
 	    "\"payer\":{\"email\":\"a@b.co\"},\"description\":"
-	    "\"Purchase order-1\"}");
+	    "\"Purchase order-1\",\"date_of_expiration\":"
+	    "\"2030-01-04T00:00:00.000+00:00\"}");
 	unit_call_close(&u);
 }
 
@@ -250,9 +260,19 @@ summary(void **state)
 	unit_summary_is(ticket, "{\"barcode\":{\"content\":\"old\"},"
 	    "\"transaction_details\":{\"barcode\":{\"content\":\"new\"}}}",
 	    "{\"ticket\":{\"barcode\":\"new\"}}");
+	/* Nothing of a voucher in it: no ticket at all. */
 	unit_summary_is(ticket, "{\"barcode\":{\"content\":8364},"
 	    "\"date_of_expiration\":[],\"transaction_details\":"
-	    "{\"external_resource_url\":1}}", "{\"ticket\":{}}");
+	    "{\"external_resource_url\":1}}", "{}");
+	/* What the buyer types in: the reference, the code, the line. */
+	unit_summary_is(ticket, "{\"transaction_details\":"
+	    "{\"payment_method_reference_id\":\"1234567\","
+	    "\"verification_code\":\"99\",\"digitable_line\":"
+	    "\"23790.12345 60000.000000 00000.000000 1 00000000015000\","
+	    "\"financial_institution\":\"x\"}}", "{\"ticket\":"
+	    "{\"payment_method_reference_id\":\"1234567\","
+	    "\"verification_code\":\"99\",\"digitable_line\":"
+	    "\"23790.12345 60000.000000 00000.000000 1 00000000015000\"}}");
 }
 
 int
