@@ -29,8 +29,8 @@
  *   GET    /__sandbox/faults    the faults still armed
  *   DELETE /__sandbox/faults    disarms all
  *   GET    /__sandbox/requests  every API request received: method,
- *          path, query, idempotency_key, body (JSON when it parses),
- *          status (0 when dropped), fault
+ *          path, query, idempotency_key, device_id (X-Meli-Session-Id),
+ *          body (JSON when it parses), status (0 when dropped), fault
  *   DELETE /__sandbox/requests  clears that log
  *   GET    /__sandbox/stats     counts: payments, by external_reference,
  *          by status, preferences, card tokens, idempotency keys
@@ -292,6 +292,8 @@ ctl_requests_get(struct call *c)
 		json_object_object_add(o, "query", str_or_null(r->query));
 		json_object_object_add(o, "idempotency_key",
 		    str_or_null(r->key));
+		json_object_object_add(o, "device_id",
+		    str_or_null(r->device));
 		b = r->body ? json_tokener_parse(r->body) : NULL;
 		if (b == NULL && r->body != NULL)
 			b = json_object_new_string(r->body);
