@@ -96,12 +96,14 @@ static const struct {
 	{ "pagoefectivo_atm", "description", 7521 },
 };
 
-/* Optional fields that must have one JSON type when present. */
-static const struct {
+struct typed {
 	const char *path;
 	json_type type;
 	int	 cause;
-} typed_fields[] = {
+};
+
+/* Optional fields that must have one JSON type when present. */
+static const struct typed typed_fields[] = {
 	{ "description", json_type_string, 1 },
 	{ "external_reference", json_type_string, 1 },
 	{ "statement_descriptor", json_type_string, 1 },
@@ -116,6 +118,45 @@ static const struct {
 	{ "payer.identification", json_type_object, 2067 },
 	{ "payer.address", json_type_object, 7521 },
 };
+
+/*
+ * additional_info's members the shop fills for fraud scoring (brickgate(8)
+ * sends them on every payment), an object before its members, so that a
+ * member is only looked for in an object.  A wrong type is cause 1, the
+ * Params error of the other typed fields; strings may be empty.
+ */
+static const struct typed info_fields[] = {
+	{ "additional_info.ip_address", json_type_string, 1 },
+	{ "additional_info.payer", json_type_object, 1 },
+	{ "additional_info.payer.first_name", json_type_string, 1 },
+	{ "additional_info.payer.last_name", json_type_string, 1 },
+	{ "additional_info.payer.phone", json_type_object, 1 },
+	{ "additional_info.payer.phone.area_code", json_type_string, 1 },
+	{ "additional_info.payer.phone.number", json_type_string, 1 },
+	{ "additional_info.payer.address", json_type_object, 1 },
+	{ "additional_info.payer.address.zip_code", json_type_string, 1 },
+	{ "additional_info.payer.address.street_name", json_type_string, 1 },
+	{ "additional_info.payer.address.street_number", json_type_string, 1 },
+	{ "additional_info.shipments", json_type_object, 1 },
+	{ "additional_info.shipments.receiver_address", json_type_object, 1 },
+	{ "additional_info.shipments.receiver_address.zip_code",
+	    json_type_string, 1 },
+	{ "additional_info.shipments.receiver_address.street_name",
+	    json_type_string, 1 },
+	{ "additional_info.shipments.receiver_address.street_number",
+	    json_type_string, 1 },
+	{ "additional_info.shipments.receiver_address.floor",
+	    json_type_string, 1 },
+	{ "additional_info.shipments.receiver_address.apartment",
+	    json_type_string, 1 },
+	{ "additional_info.shipments.receiver_address.city_name",
+	    json_type_string, 1 },
+	{ "additional_info.shipments.receiver_address.state_name",
+	    json_type_string, 1 },
+};
+
+/* payer.type's values; a customer is named by payer.id (api doc 1.3). */
+static const char *payer_types[] = { "customer", "guest" };
 
 /* The status_detail a status usually goes with (control endpoint). */
 static const struct {
@@ -311,6 +352,59 @@ check_identification(struct sb_store *st, json_object *req,
 	return 0;
 }
 
+/* A customer id: digits, as a string or a non-negative integer. */
+static int
+customer_id(json_object *v, char *buf, size_t size)
+{
+	const char *s;
+	size_t i;
+
+	if (json_object_is_type(v, json_type_string))
+		s = sb_jstr(v, "");
+	else if (json_object_is_type(v, json_type_int) &&
+	    json_object_get_int64(v) >= 0)
+		s = json_object_get_string(v);
+	else
+		return -1;
+	for (i = 0; s != NULL && s[i] != '\0'; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+	if (i == 0 || i >= size)
+		return -1;
+	memcpy(buf, s, i + 1);
+	return 0;
+}
+
+/* payer.type: guest by default; a customer needs its payer.id. */
+static int
+check_payer_type(struct sb_store *st, json_object *req, struct mp_error *e)
+{
+	const char *type = sb_jstr(req, "payer.type");
+	char id[24], collector[24];
+	size_t i;
+
+	if (!present(req, "payer.type"))
+		return 0;
+	for (i = 0; type != NULL && i < sizeof(payer_types) /
+	    sizeof(payer_types[0]); i++)
+		if (strcmp(payer_types[i], type) == 0)
+			break;
+	if (type == NULL || i == sizeof(payer_types) / sizeof(payer_types[0]))
+		return mp_fail(e, 400, 4029, "Invalid payer type");
+	if (strcmp(type, "customer") != 0)
+		return 0;
+	if (!present(req, "payer.id"))
+		return mp_fail(e, 400, 4012, "payer.id attribute can't be null");
+	if (customer_id(sb_jget(req, "payer.id"), id, sizeof(id)) != 0)
+		return mp_fail(e, 400, 2002, "Customer not found");
+	snprintf(collector, sizeof(collector), "%lld",
+	    (long long)st->cfg->collector_id);
+	if (strcmp(id, collector) == 0)
+		return mp_fail(e, 400, 2060,
+		    "Customer can't be equal to collector");
+	return 0;
+}
+
 static int
 check_payer(struct sb_store *st, json_object *req, struct pay_req *r,
     struct mp_error *e)
@@ -327,26 +421,40 @@ check_payer(struct sb_store *st, json_object *req, struct pay_req *r,
 		return mp_fail(e, 400, 4051,
 		    "payer.email must be shorter than %d characters",
 		    MAX_EMAIL);
+	if (check_payer_type(st, req, e) != 0)
+		return -1;
 	return check_identification(st, req, e);
+}
+
+/* Checks the fields of t present in req; nonempty: strings not "". */
+static int
+check_types(json_object *req, const struct typed *t, size_t n, int nonempty,
+    struct mp_error *e)
+{
+	json_object *v;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		v = sb_jget(req, t[i].path);
+		if (v == NULL || json_object_is_type(v, json_type_null))
+			continue;
+		if (!json_object_is_type(v, t[i].type) || (nonempty &&
+		    t[i].type == json_type_string &&
+		    sb_jstr(req, t[i].path) == NULL))
+			return mp_fail(e, 400, t[i].cause,
+			    "%s has an invalid value", t[i].path);
+	}
+	return 0;
 }
 
 static int
 check_typed(json_object *req, struct mp_error *e)
 {
-	json_object *v;
-	size_t i;
-
-	for (i = 0; i < sizeof(typed_fields) / sizeof(typed_fields[0]); i++) {
-		v = sb_jget(req, typed_fields[i].path);
-		if (v == NULL || json_object_is_type(v, json_type_null))
-			continue;
-		if (!json_object_is_type(v, typed_fields[i].type) ||
-		    (typed_fields[i].type == json_type_string &&
-		    sb_jstr(req, typed_fields[i].path) == NULL))
-			return mp_fail(e, 400, typed_fields[i].cause,
-			    "%s has an invalid value", typed_fields[i].path);
-	}
-	return 0;
+	if (check_types(req, typed_fields, sizeof(typed_fields) /
+	    sizeof(typed_fields[0]), 1, e) != 0)
+		return -1;
+	return check_types(req, info_fields, sizeof(info_fields) /
+	    sizeof(info_fields[0]), 0, e);
 }
 
 static int
@@ -485,8 +593,11 @@ payer_block(const struct sb_payment *p, int full)
 	const char *type = sb_jstr(src, "type");
 	char pid[24];
 
-	snprintf(pid, sizeof(pid), "%lld",
-	    (long long)(1200000000LL + p->id % 100000000LL));
+	/* A customer is shown as itself, a guest gets an id of its own. */
+	if (type == NULL || strcmp(type, "customer") != 0 ||
+	    customer_id(sb_jget(src, "id"), pid, sizeof(pid)) != 0)
+		snprintf(pid, sizeof(pid), "%lld",
+		    (long long)(1200000000LL + p->id % 100000000LL));
 	set(o, "id", json_object_new_string(pid));
 	set(o, "type", json_object_new_string(type ? type : "guest"));
 	set(o, "email", full ? str_or_null(sb_jstr(src, "email")) : NULL);
