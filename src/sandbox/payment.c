@@ -30,6 +30,7 @@
 #define PIX_MIN_TTL		(30 * 60)
 #define MAX_TTL			(30 * 24 * 3600)
 #define TICKET_DEFAULT_TTL	(3 * 24 * 3600)
+#define TICKET_MIN_TTL		(24 * 3600)
 #define PSE_TTL			(15 * 60)
 /* Seconds a client's clock may lag ours on an explicit expiry. */
 #define TTL_SLACK		120
@@ -497,7 +498,8 @@ check_expiry(json_object *req, struct pay_req *r, struct mp_error *e)
 		r->expires = now + PIX_DEFAULT_TTL;
 		break;
 	case PM_TICKET:
-		lo = now;
+		/* 1 to 30 days; a day's slack for a date at a day's end. */
+		lo = now + TICKET_MIN_TTL - TTL_SLACK;
 		hi = now + MAX_TTL + 24 * 3600;
 		r->expires = now + TICKET_DEFAULT_TTL;
 		break;
