@@ -8,11 +8,13 @@
  *   POST   /__sandbox/preferences/{id}/pay  {"payment_method_id"?,
  *          "status"?,"status_detail"?,"transaction_amount"?,
  *          "installments"?}  the buyer pays the preference on Mercado
- *          Pago's side (wallet or credits): a payment made of the
- *          preference, stored and notified (payment.created) like any
- *          other.  payment_method_id is account_money, or
- *          consumer_credits on MLA, MLB and MLM; the default is credits
- *          when the purpose is onboarding_credits.  status as above
+ *          Pago's side (wallet, credits or a saved card): a payment made
+ *          of the preference, stored and notified (payment.created) like
+ *          any other.  payment_method_id is account_money,
+ *          consumer_credits on MLA, MLB and MLM, or a card id of the
+ *          site, unless the preference excludes it (by id or type); the
+ *          default is credits when the purpose is onboarding_credits.
+ *          installments within the preference's.  status as above
  *          (default approved); the amount defaults to the items' total.
  *   POST   /__sandbox/faults  {"mode","count"?,"ms"?,"http_status"?,
  *          "retry_after"?,"match"?}  misbehave on the next `count`

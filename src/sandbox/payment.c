@@ -1111,25 +1111,80 @@ check_pref_strings(json_object *req, struct mp_error *e)
 	return 0;
 }
 
+/* True when the list (of {"id": ...}) names id. */
+static int
+listed(json_object *list, const char *id)
+{
+	const char *s;
+	size_t i;
+
+	if (!json_object_is_type(list, json_type_array))
+		return 0;
+	for (i = 0; i < json_object_array_length(list); i++)
+		if ((s = sb_jstr(json_object_array_get_idx(list, i), "id")) !=
+		    NULL && strcmp(s, id) == 0)
+			return 1;
+	return 0;
+}
+
+const char *
+pref_exclusion(json_object *pref, const struct pm *pm)
+{
+	if (listed(sb_jget(pref, "payment_methods.excluded_payment_methods"),
+	    pm->id))
+		return "excluded_payment_methods";
+	if (listed(sb_jget(pref, "payment_methods.excluded_payment_types"),
+	    pm->type))
+		return "excluded_payment_types";
+	return NULL;
+}
+
 /*
- * Only the wallet and credits are paid this way; credits come
- * preselected when the preference's purpose is onboarding_credits.
+ * The wallet, credits and the site's cards (saved in the buyer's
+ * account) are paid this way, unless the preference excludes them;
+ * credits come preselected when the purpose is onboarding_credits.
  */
 static int
 check_pref_method(struct sb_store *st, json_object *pref, json_object *req,
     struct pay_req *r, struct mp_error *e)
 {
 	const char *id = sb_jstr(req, "payment_method_id");
-	const char *purpose = sb_jstr(pref, "purpose");
+	const char *purpose = sb_jstr(pref, "purpose"), *why;
 
 	if (id == NULL)
 		id = purpose != NULL &&
 		    strcmp(purpose, "onboarding_credits") == 0 ?
 		    "consumer_credits" : "account_money";
 	r->pm = pm_find(st->cfg->site->id, id);
-	if (r->pm == NULL || r->pm->family != PM_WALLET)
+	if (r->pm == NULL || (r->pm->family != PM_WALLET &&
+	    r->pm->family != PM_CARD))
 		return mp_fail(e, 400, 3028, "payment_method_id %s cannot pay "
 		    "a preference on %s", id, st->cfg->site->id);
+	if ((why = pref_exclusion(pref, r->pm)) != NULL)
+		return mp_fail(e, 400, 3028, "payment_method_id %s (payment "
+		    "type %s) is in the preference's %s", id, r->pm->type,
+		    why);
+	return 0;
+}
+
+/*
+ * 1 by default, for a card too (the buyer picks on Mercado Pago's page),
+ * and no more than the preference's payment_methods allow.
+ */
+static int
+check_pref_installments(json_object *pref, json_object *req,
+    struct pay_req *r, struct mp_error *e)
+{
+	json_object *v = sb_jget(pref, "payment_methods.installments");
+
+	r->installments = 1;
+	if (present(req, "installments") && check_installments(req, r, e) != 0)
+		return -1;
+	if (json_object_is_type(v, json_type_int) &&
+	    r->installments > json_object_get_int64(v))
+		return mp_fail(e, 400, 4033, "Invalid installments: the "
+		    "preference allows at most %lld",
+		    (long long)json_object_get_int64(v));
 	return 0;
 }
 
@@ -1310,7 +1365,8 @@ payment_create_from_preference(struct sb_store *st, json_object *pref,
 	detail = sb_jstr(req, "status_detail");
 	if (check_pref_method(st, pref, req, &r, e) ||
 	    check_pref_amount(st, pref, req, &r, amount, sizeof(amount), e) ||
-	    check_installments(req, &r, e) || check_status(status, &detail, e))
+	    check_pref_installments(pref, req, &r, e) ||
+	    check_status(status, &detail, e))
 		return -1;
 	r.capture = 1;
 	r.binary_mode = json_object_get_boolean(sb_jget(pref, "binary_mode"));
