@@ -8,11 +8,13 @@
  *   POST   /__sandbox/preferences/{id}/pay  {"payment_method_id"?,
  *          "status"?,"status_detail"?,"transaction_amount"?,
  *          "installments"?}  the buyer pays the preference on Mercado
- *          Pago's side (wallet or credits): a payment made of the
- *          preference, stored and notified (payment.created) like any
- *          other.  payment_method_id is account_money, or
- *          consumer_credits on MLA, MLB and MLM; the default is credits
- *          when the purpose is onboarding_credits.  status as above
+ *          Pago's side (wallet, credits or a saved card): a payment made
+ *          of the preference, stored and notified (payment.created) like
+ *          any other.  payment_method_id is account_money,
+ *          consumer_credits on MLA, MLB and MLM, or a card id of the
+ *          site, unless the preference excludes it (by id or type); the
+ *          default is credits when the purpose is onboarding_credits.
+ *          installments within the preference's.  status as above
  *          (default approved); the amount defaults to the items' total.
  *   POST   /__sandbox/faults  {"mode","count"?,"ms"?,"http_status"?,
  *          "retry_after"?,"match"?}  misbehave on the next `count`
@@ -29,8 +31,8 @@
  *   GET    /__sandbox/faults    the faults still armed
  *   DELETE /__sandbox/faults    disarms all
  *   GET    /__sandbox/requests  every API request received: method,
- *          path, query, idempotency_key, body (JSON when it parses),
- *          status (0 when dropped), fault
+ *          path, query, idempotency_key, device_id (X-Meli-Session-Id),
+ *          body (JSON when it parses), status (0 when dropped), fault
  *   DELETE /__sandbox/requests  clears that log
  *   GET    /__sandbox/stats     counts: payments, by external_reference,
  *          by status, preferences, card tokens, idempotency keys
@@ -292,6 +294,8 @@ ctl_requests_get(struct call *c)
 		json_object_object_add(o, "query", str_or_null(r->query));
 		json_object_object_add(o, "idempotency_key",
 		    str_or_null(r->key));
+		json_object_object_add(o, "device_id",
+		    str_or_null(r->device));
 		b = r->body ? json_tokener_parse(r->body) : NULL;
 		if (b == NULL && r->body != NULL)
 			b = json_object_new_string(r->body);

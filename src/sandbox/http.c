@@ -264,13 +264,18 @@ static const char *fault_names[] = {
 	[FAULT_CREATE_THEN_DELAY] = "create_then_delay",
 };
 
+/* Logs the answered call; in carries its headers and query. */
 static void
-record(struct sb_store *st, struct call *c, const char *key,
-    const char *query, const char *fault)
+record(struct sb_store *st, struct call *c, struct sb_reqinfo *in,
+    const char *fault)
 {
+	in->method = c->method;
+	in->path = c->path;
+	in->body = c->len ? c->body : NULL;
+	in->status = c->status;
+	in->fault = fault;
 	store_lock(st);
-	store_log(st, c->method, c->path, query, key,
-	    c->len ? c->body : NULL, c->status, fault);
+	store_log(st, in);
 	store_unlock(st);
 	log_line(c->method, c->path, c->status, fault);
 }
@@ -321,8 +326,9 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	struct sb_fault f;
 	struct call c;
 	struct mp_error e;
+	struct sb_reqinfo in;
 	char idbuf[128], *query, *np;
-	const char *key, *fault = NULL;
+	const char *fault = NULL;
 	int faulted = 0, path_known, retry_after = 0;
 	enum MHD_Result ret;
 
@@ -377,9 +383,13 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		return send_answer(conn, c.status, c.resp, 0);
 	}
 
-	key = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	memset(&in, 0, sizeof(in));
+	in.key = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    "X-Idempotency-Key");
-	query = query_of(conn);
+	/* The device id: logged, never checked (brickgate-sandbox(1)). */
+	in.device = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    "X-Meli-Session-Id");
+	in.query = query = query_of(conn);
 	store_lock(st);
 	faulted = store_fault_take(st, method, url, &f);
 	store_unlock(st);
@@ -390,7 +400,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	if (faulted && f.mode == FAULT_DROP) {
 		c.status = 0;
-		record(st, &c, key, query, fault);
+		record(st, &c, &in, fault);
 		free(query);
 		return MHD_NO;	/* libmicrohttpd closes the connection */
 	}
@@ -403,7 +413,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 			retry_after = f.retry_after;
 	} else
 		dispatch(&c, r, path_known);
-	record(st, &c, key, query, fault);
+	record(st, &c, &in, fault);
 	free(query);
 	json_object_put(c.json);
 	if (faulted && f.mode == FAULT_CREATE_THEN_DELAY)

@@ -30,6 +30,7 @@
 #define PIX_MIN_TTL		(30 * 60)
 #define MAX_TTL			(30 * 24 * 3600)
 #define TICKET_DEFAULT_TTL	(3 * 24 * 3600)
+#define TICKET_MIN_TTL		(24 * 3600)
 #define PSE_TTL			(15 * 60)
 /* Seconds a client's clock may lag ours on an explicit expiry. */
 #define TTL_SLACK		120
@@ -96,12 +97,14 @@ static const struct {
 	{ "pagoefectivo_atm", "description", 7521 },
 };
 
-/* Optional fields that must have one JSON type when present. */
-static const struct {
+struct typed {
 	const char *path;
 	json_type type;
 	int	 cause;
-} typed_fields[] = {
+};
+
+/* Optional fields that must have one JSON type when present. */
+static const struct typed typed_fields[] = {
 	{ "description", json_type_string, 1 },
 	{ "external_reference", json_type_string, 1 },
 	{ "statement_descriptor", json_type_string, 1 },
@@ -116,6 +119,45 @@ static const struct {
 	{ "payer.identification", json_type_object, 2067 },
 	{ "payer.address", json_type_object, 7521 },
 };
+
+/*
+ * additional_info's members the shop fills for fraud scoring (brickgate(8)
+ * sends them on every payment), an object before its members, so that a
+ * member is only looked for in an object.  A wrong type is cause 1, the
+ * Params error of the other typed fields; strings may be empty.
+ */
+static const struct typed info_fields[] = {
+	{ "additional_info.ip_address", json_type_string, 1 },
+	{ "additional_info.payer", json_type_object, 1 },
+	{ "additional_info.payer.first_name", json_type_string, 1 },
+	{ "additional_info.payer.last_name", json_type_string, 1 },
+	{ "additional_info.payer.phone", json_type_object, 1 },
+	{ "additional_info.payer.phone.area_code", json_type_string, 1 },
+	{ "additional_info.payer.phone.number", json_type_string, 1 },
+	{ "additional_info.payer.address", json_type_object, 1 },
+	{ "additional_info.payer.address.zip_code", json_type_string, 1 },
+	{ "additional_info.payer.address.street_name", json_type_string, 1 },
+	{ "additional_info.payer.address.street_number", json_type_string, 1 },
+	{ "additional_info.shipments", json_type_object, 1 },
+	{ "additional_info.shipments.receiver_address", json_type_object, 1 },
+	{ "additional_info.shipments.receiver_address.zip_code",
+	    json_type_string, 1 },
+	{ "additional_info.shipments.receiver_address.street_name",
+	    json_type_string, 1 },
+	{ "additional_info.shipments.receiver_address.street_number",
+	    json_type_string, 1 },
+	{ "additional_info.shipments.receiver_address.floor",
+	    json_type_string, 1 },
+	{ "additional_info.shipments.receiver_address.apartment",
+	    json_type_string, 1 },
+	{ "additional_info.shipments.receiver_address.city_name",
+	    json_type_string, 1 },
+	{ "additional_info.shipments.receiver_address.state_name",
+	    json_type_string, 1 },
+};
+
+/* payer.type's values; a customer is named by payer.id (api doc 1.3). */
+static const char *payer_types[] = { "customer", "guest" };
 
 /* The status_detail a status usually goes with (control endpoint). */
 static const struct {
@@ -311,6 +353,59 @@ check_identification(struct sb_store *st, json_object *req,
 	return 0;
 }
 
+/* A customer id: digits, as a string or a non-negative integer. */
+static int
+customer_id(json_object *v, char *buf, size_t size)
+{
+	const char *s;
+	size_t i;
+
+	if (json_object_is_type(v, json_type_string))
+		s = sb_jstr(v, "");
+	else if (json_object_is_type(v, json_type_int) &&
+	    json_object_get_int64(v) >= 0)
+		s = json_object_get_string(v);
+	else
+		return -1;
+	for (i = 0; s != NULL && s[i] != '\0'; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+	if (i == 0 || i >= size)
+		return -1;
+	memcpy(buf, s, i + 1);
+	return 0;
+}
+
+/* payer.type: guest by default; a customer needs its payer.id. */
+static int
+check_payer_type(struct sb_store *st, json_object *req, struct mp_error *e)
+{
+	const char *type = sb_jstr(req, "payer.type");
+	char id[24], collector[24];
+	size_t i;
+
+	if (!present(req, "payer.type"))
+		return 0;
+	for (i = 0; type != NULL && i < sizeof(payer_types) /
+	    sizeof(payer_types[0]); i++)
+		if (strcmp(payer_types[i], type) == 0)
+			break;
+	if (type == NULL || i == sizeof(payer_types) / sizeof(payer_types[0]))
+		return mp_fail(e, 400, 4029, "Invalid payer type");
+	if (strcmp(type, "customer") != 0)
+		return 0;
+	if (!present(req, "payer.id"))
+		return mp_fail(e, 400, 4012, "payer.id attribute can't be null");
+	if (customer_id(sb_jget(req, "payer.id"), id, sizeof(id)) != 0)
+		return mp_fail(e, 400, 2002, "Customer not found");
+	snprintf(collector, sizeof(collector), "%lld",
+	    (long long)st->cfg->collector_id);
+	if (strcmp(id, collector) == 0)
+		return mp_fail(e, 400, 2060,
+		    "Customer can't be equal to collector");
+	return 0;
+}
+
 static int
 check_payer(struct sb_store *st, json_object *req, struct pay_req *r,
     struct mp_error *e)
@@ -327,26 +422,40 @@ check_payer(struct sb_store *st, json_object *req, struct pay_req *r,
 		return mp_fail(e, 400, 4051,
 		    "payer.email must be shorter than %d characters",
 		    MAX_EMAIL);
+	if (check_payer_type(st, req, e) != 0)
+		return -1;
 	return check_identification(st, req, e);
+}
+
+/* Checks the fields of t present in req; nonempty: strings not "". */
+static int
+check_types(json_object *req, const struct typed *t, size_t n, int nonempty,
+    struct mp_error *e)
+{
+	json_object *v;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		v = sb_jget(req, t[i].path);
+		if (v == NULL || json_object_is_type(v, json_type_null))
+			continue;
+		if (!json_object_is_type(v, t[i].type) || (nonempty &&
+		    t[i].type == json_type_string &&
+		    sb_jstr(req, t[i].path) == NULL))
+			return mp_fail(e, 400, t[i].cause,
+			    "%s has an invalid value", t[i].path);
+	}
+	return 0;
 }
 
 static int
 check_typed(json_object *req, struct mp_error *e)
 {
-	json_object *v;
-	size_t i;
-
-	for (i = 0; i < sizeof(typed_fields) / sizeof(typed_fields[0]); i++) {
-		v = sb_jget(req, typed_fields[i].path);
-		if (v == NULL || json_object_is_type(v, json_type_null))
-			continue;
-		if (!json_object_is_type(v, typed_fields[i].type) ||
-		    (typed_fields[i].type == json_type_string &&
-		    sb_jstr(req, typed_fields[i].path) == NULL))
-			return mp_fail(e, 400, typed_fields[i].cause,
-			    "%s has an invalid value", typed_fields[i].path);
-	}
-	return 0;
+	if (check_types(req, typed_fields, sizeof(typed_fields) /
+	    sizeof(typed_fields[0]), 1, e) != 0)
+		return -1;
+	return check_types(req, info_fields, sizeof(info_fields) /
+	    sizeof(info_fields[0]), 0, e);
 }
 
 static int
@@ -389,7 +498,8 @@ check_expiry(json_object *req, struct pay_req *r, struct mp_error *e)
 		r->expires = now + PIX_DEFAULT_TTL;
 		break;
 	case PM_TICKET:
-		lo = now;
+		/* 1 to 30 days; a day's slack for a date at a day's end. */
+		lo = now + TICKET_MIN_TTL - TTL_SLACK;
 		hi = now + MAX_TTL + 24 * 3600;
 		r->expires = now + TICKET_DEFAULT_TTL;
 		break;
@@ -485,8 +595,11 @@ payer_block(const struct sb_payment *p, int full)
 	const char *type = sb_jstr(src, "type");
 	char pid[24];
 
-	snprintf(pid, sizeof(pid), "%lld",
-	    (long long)(1200000000LL + p->id % 100000000LL));
+	/* A customer is shown as itself, a guest gets an id of its own. */
+	if (type == NULL || strcmp(type, "customer") != 0 ||
+	    customer_id(sb_jget(src, "id"), pid, sizeof(pid)) != 0)
+		snprintf(pid, sizeof(pid), "%lld",
+		    (long long)(1200000000LL + p->id % 100000000LL));
 	set(o, "id", json_object_new_string(pid));
 	set(o, "type", json_object_new_string(type ? type : "guest"));
 	set(o, "email", full ? str_or_null(sb_jstr(src, "email")) : NULL);
@@ -998,25 +1111,80 @@ check_pref_strings(json_object *req, struct mp_error *e)
 	return 0;
 }
 
+/* True when the list (of {"id": ...}) names id. */
+static int
+listed(json_object *list, const char *id)
+{
+	const char *s;
+	size_t i;
+
+	if (!json_object_is_type(list, json_type_array))
+		return 0;
+	for (i = 0; i < json_object_array_length(list); i++)
+		if ((s = sb_jstr(json_object_array_get_idx(list, i), "id")) !=
+		    NULL && strcmp(s, id) == 0)
+			return 1;
+	return 0;
+}
+
+const char *
+pref_exclusion(json_object *pref, const struct pm *pm)
+{
+	if (listed(sb_jget(pref, "payment_methods.excluded_payment_methods"),
+	    pm->id))
+		return "excluded_payment_methods";
+	if (listed(sb_jget(pref, "payment_methods.excluded_payment_types"),
+	    pm->type))
+		return "excluded_payment_types";
+	return NULL;
+}
+
 /*
- * Only the wallet and credits are paid this way; credits come
- * preselected when the preference's purpose is onboarding_credits.
+ * The wallet, credits and the site's cards (saved in the buyer's
+ * account) are paid this way, unless the preference excludes them;
+ * credits come preselected when the purpose is onboarding_credits.
  */
 static int
 check_pref_method(struct sb_store *st, json_object *pref, json_object *req,
     struct pay_req *r, struct mp_error *e)
 {
 	const char *id = sb_jstr(req, "payment_method_id");
-	const char *purpose = sb_jstr(pref, "purpose");
+	const char *purpose = sb_jstr(pref, "purpose"), *why;
 
 	if (id == NULL)
 		id = purpose != NULL &&
 		    strcmp(purpose, "onboarding_credits") == 0 ?
 		    "consumer_credits" : "account_money";
 	r->pm = pm_find(st->cfg->site->id, id);
-	if (r->pm == NULL || r->pm->family != PM_WALLET)
+	if (r->pm == NULL || (r->pm->family != PM_WALLET &&
+	    r->pm->family != PM_CARD))
 		return mp_fail(e, 400, 3028, "payment_method_id %s cannot pay "
 		    "a preference on %s", id, st->cfg->site->id);
+	if ((why = pref_exclusion(pref, r->pm)) != NULL)
+		return mp_fail(e, 400, 3028, "payment_method_id %s (payment "
+		    "type %s) is in the preference's %s", id, r->pm->type,
+		    why);
+	return 0;
+}
+
+/*
+ * 1 by default, for a card too (the buyer picks on Mercado Pago's page),
+ * and no more than the preference's payment_methods allow.
+ */
+static int
+check_pref_installments(json_object *pref, json_object *req,
+    struct pay_req *r, struct mp_error *e)
+{
+	json_object *v = sb_jget(pref, "payment_methods.installments");
+
+	r->installments = 1;
+	if (present(req, "installments") && check_installments(req, r, e) != 0)
+		return -1;
+	if (json_object_is_type(v, json_type_int) &&
+	    r->installments > json_object_get_int64(v))
+		return mp_fail(e, 400, 4033, "Invalid installments: the "
+		    "preference allows at most %lld",
+		    (long long)json_object_get_int64(v));
 	return 0;
 }
 
@@ -1197,7 +1365,8 @@ payment_create_from_preference(struct sb_store *st, json_object *pref,
 	detail = sb_jstr(req, "status_detail");
 	if (check_pref_method(st, pref, req, &r, e) ||
 	    check_pref_amount(st, pref, req, &r, amount, sizeof(amount), e) ||
-	    check_installments(req, &r, e) || check_status(status, &detail, e))
+	    check_pref_installments(pref, req, &r, e) ||
+	    check_status(status, &detail, e))
 		return -1;
 	r.capture = 1;
 	r.binary_mode = json_object_get_boolean(sb_jget(pref, "binary_mode"));

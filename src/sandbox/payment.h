@@ -16,14 +16,24 @@ int	 payment_create(struct sb_store *st, json_object *req,
 	    struct sb_payment **out, struct mp_error *e);
 
 /*
- * A buyer paying the preference pref on Mercado Pago's side (the wallet
- * or credits).  req, the control endpoint's body or NULL, may choose
+ * A buyer paying the preference pref on Mercado Pago's side (the wallet,
+ * credits or a card saved in the buyer's account).  req, the control endpoint's body or NULL, may choose
  * payment_method_id, status, status_detail, transaction_amount and
  * installments; the rest comes from the preference.  Stores the payment
  * and notifies payment.created.
  */
 int	 payment_create_from_preference(struct sb_store *st, json_object *pref,
 	    json_object *req, struct sb_payment **out, struct mp_error *e);
+
+struct pm;
+
+/*
+ * Why the preference pref (or a preference request) leaves pm out: the
+ * name of the payment_methods list that excludes it, by id
+ * ("excluded_payment_methods") or by payment_type_id
+ * ("excluded_payment_types"), or NULL when it does not.
+ */
+const char *pref_exclusion(json_object *pref, const struct pm *pm);
 
 /* PUT /v1/payments/{id}: cancel or capture. */
 int	 payment_update(struct sb_store *st, struct sb_payment *p,

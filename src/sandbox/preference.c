@@ -8,7 +8,9 @@
 #include <time.h>
 
 #include "money.h"
+#include "paymethod.h"
 #include "sandbox/call.h"
+#include "sandbox/payment.h"
 #include "sandbox/util.h"
 
 #define MAX_PREF_INSTALLMENTS	36
@@ -58,6 +60,73 @@ check_item(struct call *c, json_object *it, struct mp_error *e)
 	return 0;
 }
 
+/* An exclusion list: absent, or an array of objects with a string id. */
+static int
+check_exclusions(json_object *req, const char *path, struct mp_error *e)
+{
+	json_object *v = sb_jget(req, path);
+	size_t i;
+
+	if (v == NULL || json_object_is_type(v, json_type_null))
+		return 0;
+	if (!json_object_is_type(v, json_type_array))
+		return mp_fail_named(e, 400, "invalid_payment_methods",
+		    "%s must be an array", path);
+	for (i = 0; i < json_object_array_length(v); i++)
+		if (sb_jstr(json_object_array_get_idx(v, i), "id") == NULL)
+			return mp_fail_named(e, 400, "invalid_payment_methods",
+			    "%s must hold objects with a string id", path);
+	return 0;
+}
+
+/*
+ * Whether the buyer could still pay with some method of the site's
+ * checkout; wallet_purchase leaves cash and bank transfers out of it.
+ */
+static int
+leaves_a_method(struct call *c, json_object *req)
+{
+	const char *site = c->st->cfg->site->id;
+	const char *purpose = sb_jstr(req, "purpose");
+	int wallet = purpose != NULL && strcmp(purpose, "wallet_purchase") == 0;
+	const struct pm *all;
+	size_t i, n;
+
+	all = pm_all(&n);
+	for (i = 0; i < n; i++)
+		if (pm_offered(&all[i], site) && (!wallet ||
+		    all[i].family == PM_CARD || all[i].family == PM_WALLET) &&
+		    pref_exclusion(req, &all[i]) == NULL)
+			return 1;
+	return 0;
+}
+
+static int
+check_payment_methods(struct call *c, json_object *req, struct mp_error *e)
+{
+	json_object *v = sb_jget(req, "payment_methods");
+
+	if (v == NULL || json_object_is_type(v, json_type_null))
+		return 0;
+	if (!json_object_is_type(v, json_type_object))
+		return mp_fail_named(e, 400, "invalid_payment_methods",
+		    "payment_methods must be an object");
+	if (check_exclusions(req, "payment_methods.excluded_payment_types",
+	    e) != 0 || check_exclusions(req,
+	    "payment_methods.excluded_payment_methods", e) != 0)
+		return -1;
+	v = sb_jget(req, "payment_methods.installments");
+	if (v != NULL && (!json_object_is_type(v, json_type_int) ||
+	    json_object_get_int64(v) < 1 ||
+	    json_object_get_int64(v) > MAX_PREF_INSTALLMENTS))
+		return mp_fail_named(e, 400, "invalid_payment_methods",
+		    "installments must be between 1 and 36");
+	if (!leaves_a_method(c, req))
+		return mp_fail_named(e, 400, "invalid_payment_methods",
+		    "cannot exclude all payment methods");
+	return 0;
+}
+
 static int
 check(struct call *c, json_object *req, struct mp_error *e)
 {
@@ -83,12 +152,8 @@ check(struct call *c, json_object *req, struct mp_error *e)
 	    sb_jstr(req, "back_urls.success") == NULL)
 		return mp_fail_named(e, 400, "invalid_auto_return",
 		    "auto_return invalid. back_url.success must be defined");
-	v = sb_jget(req, "payment_methods.installments");
-	if (v != NULL && (!json_object_is_type(v, json_type_int) ||
-	    json_object_get_int64(v) < 1 ||
-	    json_object_get_int64(v) > MAX_PREF_INSTALLMENTS))
-		return mp_fail_named(e, 400, "invalid_payment_methods",
-		    "installments must be between 1 and 36");
+	if (check_payment_methods(c, req, e) != 0)
+		return -1;
 	v = sb_jget(req, "binary_mode");
 	if (v != NULL && !json_object_is_type(v, json_type_boolean))
 		return mp_fail_named(e, 400, "invalid_binary_mode",

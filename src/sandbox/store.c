@@ -32,6 +32,7 @@ log_entry_free(struct sb_reqlog *r)
 	free(r->path);
 	free(r->query);
 	free(r->key);
+	free(r->device);
 	free(r->body);
 }
 
@@ -221,9 +222,7 @@ dup_or_null(const char *s)
 }
 
 void
-store_log(struct sb_store *st, const char *method, const char *path,
-    const char *query, const char *key, const char *body, int status,
-    const char *fault)
+store_log(struct sb_store *st, const struct sb_reqinfo *in)
 {
 	struct sb_reqlog *r;
 
@@ -231,13 +230,14 @@ store_log(struct sb_store *st, const char *method, const char *path,
 		return;
 	r = &st->log[st->nlog++];
 	memset(r, 0, sizeof(*r));
-	strncpy(r->method, method, sizeof(r->method) - 1);
-	r->path = dup_or_null(path);
-	r->query = dup_or_null(query);
-	r->key = dup_or_null(key);
-	r->body = dup_or_null(body);
-	r->status = status;
-	r->fault = fault;
+	strncpy(r->method, in->method, sizeof(r->method) - 1);
+	r->path = dup_or_null(in->path);
+	r->query = dup_or_null(in->query);
+	r->key = dup_or_null(in->key);
+	r->device = dup_or_null(in->device);
+	r->body = dup_or_null(in->body);
+	r->status = in->status;
+	r->fault = in->fault;
 }
 
 void

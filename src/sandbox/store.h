@@ -58,6 +58,7 @@ struct sb_reqlog {
 	char	*path;
 	char	*query;
 	char	*key;			/* X-Idempotency-Key or NULL */
+	char	*device;		/* X-Meli-Session-Id or NULL */
 	char	*body;			/* raw request body or NULL */
 	int	 status;		/* 0 when dropped */
 	const char *fault;		/* fault mode applied, or NULL */
@@ -152,9 +153,14 @@ int	 store_idem_put(struct sb_store *st, const char *who,
 int	 store_pref_add(struct sb_store *st, json_object *pref);
 json_object *store_pref_find(struct sb_store *st, const char *id);
 
-void	 store_log(struct sb_store *st, const char *method, const char *path,
-	    const char *query, const char *key, const char *body, int status,
-	    const char *fault);
+/* What store_log() copies into a struct sb_reqlog; NULL: none. */
+struct sb_reqinfo {
+	const char *method, *path, *query, *key, *device, *body;
+	int	 status;
+	const char *fault;
+};
+
+void	 store_log(struct sb_store *st, const struct sb_reqinfo *in);
 void	 store_log_clear(struct sb_store *st);
 
 /*

@@ -4,6 +4,7 @@ site, PSE, and per-method required fields.  One sandbox per site.
 Run: BRICKGATE_BUILD=<build dir> python3 tests/sandbox/test_sandbox_methods.py
 """
 import base64
+import datetime
 import os
 import struct
 import sys
@@ -159,6 +160,89 @@ def test_tickets_per_site():
                 assert td["digitable_line"]
             if m == "pagoefectivo_atm":
                 assert td["financial_institution"] == "PagoEfectivo"
+
+
+def ticket_body(site, method, **extra):
+    payer = dict(BOLETO_PAYER) if site == "MLB" else \
+        {"email": "buyer@example.com"}
+    amount = 120000 if site in ("MCO", "MLC") else 310.5
+    body = {"transaction_amount": amount, "payment_method_id": method,
+            "description": "Order t-" + method, "payer": payer}
+    body.update(extra)
+    return body
+
+
+def ahead(seconds, offset="-03:00"):
+    """date_of_expiration `seconds` from now, written in `offset`."""
+    sign = -1 if offset[0] == "-" else 1
+    shift = sign * (int(offset[1:3]) * 3600 + int(offset[4:6]) * 60)
+    t = time.gmtime(time.time() + seconds + shift)
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000", t) + offset
+
+
+def epoch(text):
+    return datetime.datetime.fromisoformat(text).timestamp()
+
+
+def test_every_voucher_takes_date_of_expiration():
+    day = 24 * 3600
+    for site, methods in TICKETS.items():
+        sb = SB[site]
+        for m in methods:
+            for secs in (day + 300, 3 * day, 30 * day, 30 * day + 23 * 3600):
+                when = ahead(secs)
+                st, _, js = sb.pay(ticket_body(site, m,
+                                               date_of_expiration=when))
+                assert st == 201, (site, m, secs, js)
+                assert epoch(js["date_of_expiration"]) == epoch(when), \
+                    (site, m, when, js["date_of_expiration"])
+                assert js["date_of_expiration"].endswith("-04:00")
+                st, _, got = sb.request("GET", "/v1/payments/%d" % js["id"])
+                assert got["date_of_expiration"] == js["date_of_expiration"]
+            for secs in (-3600, 60, 12 * 3600, day - 600, 31 * day + 600,
+                         60 * day):
+                assert_cause(sb.pay(ticket_body(
+                    site, m, date_of_expiration=ahead(secs))), 400, 7523)
+            for bad in ("in three days", "2026-13-01T00:00:00.000-03:00"):
+                assert_cause(sb.pay(ticket_body(
+                    site, m, date_of_expiration=bad)), 400, 23)
+            assert_cause(sb.pay(ticket_body(
+                site, m, date_of_expiration=1767225600)), 400, 23)
+            # Without one, three days.
+            st, _, js = sb.pay(ticket_body(site, m))
+            left = epoch(js["date_of_expiration"]) - time.time()
+            assert 3 * day - 120 < left <= 3 * day + 5, (site, m, left)
+
+
+def test_voucher_answer_fields():
+    for site, methods in TICKETS.items():
+        sb = SB[site]
+        for m in methods:
+            st, _, js = sb.pay(ticket_body(site, m))
+            assert st == 201, (site, m, js)
+            td = js["transaction_details"]
+            ref = td["payment_method_reference_id"]
+            assert isinstance(ref, str) and ref.isdigit(), (m, td)
+            assert "payment_method_reference_id=" + ref in \
+                td["external_resource_url"], td
+            assert "payment_method_id=%s&" % m in td["external_resource_url"]
+            code = td["verification_code"]
+            assert isinstance(code, str) and len(code) == 8 and \
+                code.isdigit(), td
+            assert td["barcode"] == js["barcode"], js
+            assert set(td["barcode"]) == {"content"}
+            assert td["barcode"]["content"].isdigit()
+            if site == "MLB":
+                line = td["digitable_line"]
+                digits = line.replace(".", "").replace(" ", "")
+                assert len(digits) == 47 and digits.isdigit(), line
+                assert digits.startswith(td["barcode"]["content"][:4])
+            else:
+                assert "digitable_line" not in td, (m, td)
+            # Two vouchers never share a reference.
+            st, _, other = sb.pay(ticket_body(site, m))
+            assert other["transaction_details"][
+                "payment_method_reference_id"] != ref
 
 
 def test_currency_and_decimals_per_site():

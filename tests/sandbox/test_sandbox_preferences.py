@@ -22,12 +22,15 @@ CREDIT_SITES = ("MLA", "MLB", "MLM")
 CURRENCY = {"MLB": "BRL", "MLA": "ARS", "MLM": "MXN", "MPE": "PEN",
             "MCO": "COP", "MLU": "UYU", "MLC": "CLP"}
 SB = None           # MLB, with webhooks to RECEIVER
+PLAIN = None        # MLB without webhooks, for the many payments of
+                    # the exclusion tests (none of them in RECEIVER's way)
 OTHER = {}          # one sandbox per other site
 RECEIVER = None
 
 
 def setup_module():
-    global SB, RECEIVER
+    global SB, PLAIN, RECEIVER
+    PLAIN = sbharness.Sandbox("MLB")
     RECEIVER = sbharness.WebhookReceiver(SECRET, WAIT_S)
     SB = sbharness.Sandbox("MLB", ["--webhook-url", RECEIVER.url("/panel"),
                                    "--webhook-secret-file",
@@ -39,10 +42,11 @@ def setup_module():
 def teardown_module():
     # Every sandbox is stopped before any exit status is judged.
     rcs = [SB.stop() if SB is not None else None] + \
-        [OTHER[s].stop() for s in SITES if s in OTHER]
+        [OTHER[s].stop() for s in SITES if s in OTHER] + \
+        [PLAIN.stop() if PLAIN is not None else None]
     if RECEIVER is not None:
         RECEIVER.stop()
-    assert rcs == [0] * (1 + len(SITES)), rcs
+    assert rcs == [0] * (2 + len(SITES)), rcs
 
 
 def new_ref():
@@ -74,8 +78,8 @@ def paid(pref, body=None, sb=None):
     return js
 
 
-def search(ref, extra=""):
-    st, _, js = SB.request("GET", "/v1/payments/search?external_reference="
+def search(ref, extra="", sb=None):
+    st, _, js = (sb or SB).request("GET", "/v1/payments/search?external_reference="
                            + ref + extra)
     assert st == 200, js
     return js
@@ -263,8 +267,9 @@ def test_bad_bodies_are_400_and_create_nothing():
         [], "approved", 12,
         {"payment_method_id": 5},
         {"payment_method_id": ""},
-        {"payment_method_id": "visa"},
+        {"payment_method_id": "naranja"},     # an MLA card
         {"payment_method_id": "pix"},
+        {"payment_method_id": "bolbradesco"},
         {"payment_method_id": "bitcoin"},
         {"status": True},
         {"status": "nope"},
@@ -289,6 +294,177 @@ def test_bad_bodies_are_400_and_create_nothing():
     assert st == 400, js
     _, after = SB.ctl("GET", "stats")
     assert after["payments"] == before["payments"]
+
+
+MLB_TYPES = ["credit_card", "debit_card", "ticket", "bank_transfer",
+             "account_money", "digital_currency"]
+
+
+def ids(*names):
+    return [{"id": n} for n in names]
+
+
+def pref_refused(body, message, sb=None):
+    """POST /checkout/preferences of two items plus body: 400
+    invalid_payment_methods with message, creating nothing."""
+    sb = sb or PLAIN
+    _, before = sb.ctl("GET", "stats")
+    full = {"items": [{"title": "Mug", "quantity": 1, "unit_price": 10}]}
+    full.update(body)
+    st, _, js = sb.request("POST", "/checkout/preferences", full)
+    assert st == 400, (body, js)
+    assert js == {"message": message, "error": "invalid_payment_methods",
+                  "status": 400, "cause": []}, (body, js)
+    _, after = sb.ctl("GET", "stats")
+    assert after["preferences"] == before["preferences"]
+
+
+def test_exclusions_must_be_lists_of_ids():
+    types = "payment_methods.excluded_payment_types"
+    methods = "payment_methods.excluded_payment_methods"
+    for path, key in ((types, "excluded_payment_types"),
+                      (methods, "excluded_payment_methods")):
+        for bad in ("ticket", {"id": "ticket"}, 7, True):
+            pref_refused({"payment_methods": {key: bad}},
+                         path + " must be an array")
+        for bad in (["ticket"], [{"id": 5}], [{}], [{"id": ""}],
+                    [{"id": "ticket"}, None], [[{"id": "ticket"}]],
+                    [{"name": "ticket"}]):
+            pref_refused({"payment_methods": {key: bad}},
+                         path + " must hold objects with a string id")
+    for bad in ("all", [], 1):
+        pref_refused({"payment_methods": bad},
+                     "payment_methods must be an object")
+    pref_refused({"payment_methods": {"installments": 37}},
+                 "installments must be between 1 and 36")
+    # Well formed, echoed as sent; an unknown id is no error; null is none.
+    pm = {"excluded_payment_types": ids("ticket", "atm"),
+          "excluded_payment_methods": [{"id": "visa", "name": "Visa"},
+                                       {"id": "no-such-method"}],
+          "installments": 6, "default_installments": 1}
+    js = preference(PLAIN, payment_methods=pm)
+    assert js["payment_methods"] == pm
+    st, _, got = PLAIN.request("GET", "/checkout/preferences/" + js["id"])
+    assert got["payment_methods"] == pm
+    pm = {"excluded_payment_types": None, "excluded_payment_methods": []}
+    assert preference(PLAIN, payment_methods=pm)["payment_methods"] == pm
+
+
+def test_cannot_exclude_all_payment_methods():
+    msg = "cannot exclude all payment methods"
+    pref_refused({"payment_methods": {
+        "excluded_payment_types": ids(*MLB_TYPES)}}, msg)
+    # Types and ids together.
+    pref_refused({"payment_methods": {
+        "excluded_payment_types": ids(*MLB_TYPES[:4]),
+        "excluded_payment_methods": ids("account_money",
+                                        "consumer_credits")}}, msg)
+    # One method left is enough.
+    for left in MLB_TYPES:
+        rest = [t for t in MLB_TYPES if t != left]
+        js = preference(PLAIN, payment_methods={
+            "excluded_payment_types": ids(*rest)})
+        assert js["payment_methods"]["excluded_payment_types"] == ids(*rest)
+    # wallet_purchase rules cash and transfers out: only these count.
+    wallet = ids("credit_card", "debit_card", "account_money",
+                 "digital_currency")
+    pref_refused({"purpose": "wallet_purchase", "payment_methods": {
+        "excluded_payment_types": wallet}}, msg)
+    preference(PLAIN, payment_methods={"excluded_payment_types": wallet})
+    # Each site's own methods: Chile has cards and the wallet only.
+    pref_refused({"payment_methods": {"excluded_payment_types": ids(
+        "credit_card", "debit_card", "account_money")}}, msg, OTHER["MLC"])
+    preference(OTHER["MLA"], payment_methods={"excluded_payment_types": ids(
+        "credit_card", "debit_card", "account_money")})
+
+
+def refused(pref, body, code, message):
+    _, before = PLAIN.ctl("GET", "stats")
+    st, js = pay(pref, body, PLAIN)
+    assert st == 400, (body, js)
+    assert js["status"] == 400 and js["error"] == "bad_request", js
+    assert [c["code"] for c in js["cause"]] == [code], js
+    assert js["message"] == message, js
+    _, after = PLAIN.ctl("GET", "stats")
+    assert after["payments"] == before["payments"]
+
+
+def test_pay_with_a_card_saved_in_the_account():
+    pref = preference(PLAIN)
+    for method, ptype, n in (("visa", "credit_card", 1),
+                             ("master", "credit_card", 12),
+                             ("elo", "credit_card", 3),
+                             ("debvisa", "debit_card", 1),
+                             ("debmaster", "debit_card", 1)):
+        body = {"payment_method_id": method}
+        if n != 1:
+            body["installments"] = n
+        js = paid(pref, body, PLAIN)
+        assert js["payment_method_id"] == method
+        assert js["payment_type_id"] == ptype
+        assert js["payment_method"]["id"] == method
+        assert js["payment_method"]["type"] == ptype
+        assert js["installments"] == n
+        assert (js["status"], js["status_detail"]) == ("approved",
+                                                       "accredited")
+        assert js["order"]["type"] == "mercadopago"
+        st, _, got = PLAIN.request("GET", "/v1/payments/%d" % js["id"])
+        assert got == js
+    found = search(pref["external_reference"], "&payment_method_id=master",
+                   PLAIN)
+    assert found["paging"]["total"] == 1
+    refused(pref, {"payment_method_id": "debvisa", "installments": 3}, 4033,
+            "Invalid installments")
+    refused(pref, {"payment_method_id": "naranja"}, 3028,
+            "payment_method_id naranja cannot pay a preference on MLB")
+    js = paid(preference(OTHER["MLA"], price=15.5, quantity=1),
+              {"payment_method_id": "naranja"}, OTHER["MLA"])
+    assert js["payment_type_id"] == "credit_card"
+
+
+def test_pay_refuses_what_the_preference_excludes():
+    pref = preference(PLAIN, payment_methods={
+        "excluded_payment_types": ids("credit_card"),
+        "excluded_payment_methods": ids("account_money", "debmaster")})
+    for method, why in (
+            ("visa", "credit_card) is in the preference's "
+                     "excluded_payment_types"),
+            ("master", "credit_card) is in the preference's "
+                       "excluded_payment_types"),
+            ("account_money", "account_money) is in the preference's "
+                              "excluded_payment_methods"),
+            ("debmaster", "debit_card) is in the preference's "
+                          "excluded_payment_methods")):
+        refused(pref, {"payment_method_id": method}, 3028,
+                "payment_method_id %s (payment type %s" % (method, why))
+    # The default, the wallet, is excluded too.
+    refused(pref, None, 3028, "payment_method_id account_money (payment "
+            "type account_money) is in the preference's "
+            "excluded_payment_methods")
+    assert paid(pref, {"payment_method_id": "debvisa"}, PLAIN)[
+        "payment_type_id"] == "debit_card"
+    assert paid(pref, {"payment_method_id": "consumer_credits"}, PLAIN)[
+        "payment_type_id"] == "digital_currency"
+
+
+def test_pay_keeps_to_the_preference_installments():
+    pref = preference(PLAIN, payment_methods={"installments": 3})
+    for method in ("visa", "consumer_credits"):
+        refused(pref, {"payment_method_id": method, "installments": 4},
+                4033, "Invalid installments: the preference allows at "
+                "most 3")
+        js = paid(pref, {"payment_method_id": method, "installments": 3},
+                  PLAIN)
+        assert js["installments"] == 3
+    assert paid(pref, {"payment_method_id": "visa"},
+                PLAIN)["installments"] == 1
+    pref = preference(PLAIN, payment_methods={"installments": 1})
+    refused(pref, {"payment_method_id": "master", "installments": 2}, 4033,
+            "Invalid installments: the preference allows at most 1")
+    # Without a limit, a credit card takes up to 36.
+    assert paid(preference(PLAIN), {"payment_method_id": "visa",
+                                    "installments": 36},
+                PLAIN)["installments"] == 36
 
 
 def test_post_payments_refuses_the_wallet_family():
