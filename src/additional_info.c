@@ -48,6 +48,35 @@ payer_value(const struct method_call *mc, const struct field_rule *checked,
 	return v;
 }
 
+/*
+ * A new reference to v as text: a shop may write a phone or a street
+ * number as a JSON number, Mercado Pago documents them as text.  NULL for
+ * anything else.
+ */
+static json_object *
+as_text(json_object *v)
+{
+	if (json_object_is_type(v, json_type_int))
+		return json_object_new_string(json_object_get_string(v));
+	if (json_object_is_type(v, json_type_string))
+		return json_object_get(v);
+	return NULL;
+}
+
+/* The context's shipment, every member as text. */
+static json_object *
+shipments(const struct bg_context *c)
+{
+	json_object *ra = json_object_new_object(), *out, *from;
+
+	json_object_object_get_ex(c->shipment, "receiver_address", &from);
+	json_object_object_foreach(from, k, v)
+		json_object_object_add(ra, k, as_text(v));
+	out = json_object_new_object();
+	json_object_object_add(out, "receiver_address", ra);
+	return out;
+}
+
 static void
 add_part(const struct method_call *mc, const struct field_rule *checked,
     json_object *payer, size_t i)
@@ -67,17 +96,8 @@ add_part(const struct method_call *mc, const struct field_rule *checked,
 	for (j = 0; payer_parts[i].members[j] != NULL; j++) {
 		snprintf(path, sizeof(path), "%s.%s", payer_parts[i].name,
 		    payer_parts[i].members[j]);
-		v = payer_value(mc, checked, path);
-		/* A shop may write a phone as a number; Mercado Pago takes text. */
-		if (json_object_is_type(v, json_type_int) &&
-		    strcmp(payer_parts[i].members[j], "street_number") != 0)
-			v = json_object_new_string(json_object_get_string(v));
-		else if (json_object_is_type(v, json_type_string) ||
-		    json_object_is_type(v, json_type_int))
-			json_object_get(v);
-		else
-			continue;
-		json_object_object_add(o, payer_parts[i].members[j], v);
+		if ((v = as_text(payer_value(mc, checked, path))) != NULL)
+			json_object_object_add(o, payer_parts[i].members[j], v);
 	}
 	if (json_object_object_length(o) > 0)
 		json_object_object_add(payer, payer_parts[i].name, o);
@@ -110,8 +130,7 @@ additional_info_build(const struct method_call *mc,
 	if ((v = payer_info(mc, checked)) != NULL)
 		json_object_object_add(ai, "payer", v);
 	if (mc->ctx->shipment != NULL)
-		json_object_object_add(ai, "shipments",
-		    json_object_get(mc->ctx->shipment));
+		json_object_object_add(ai, "shipments", shipments(mc->ctx));
 	if (method_valid_ip(mc->remote_addr))
 		json_object_object_add(ai, "ip_address",
 		    json_object_new_string(mc->remote_addr));

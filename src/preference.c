@@ -30,6 +30,8 @@
 #include "response.h"
 #include "timefmt.h"
 
+#define PREF_MAX_INSTALLMENTS	36
+
 /* The context's items when each has a title and they add up exactly. */
 static int
 items_fit(const struct bg_context *c)
@@ -170,9 +172,11 @@ pref_payment_methods(const struct bg_context *c)
 	}
 	add(pm, "excluded_payment_types", types);
 	add(pm, "excluded_payment_methods", ids);
+	/* Mercado Pago takes 1 to 36; a purchase allowing more allows 36. */
 	if (c->max_installments > 0)
-		add(pm, "installments",
-		    json_object_new_int64(c->max_installments));
+		add(pm, "installments", json_object_new_int64(
+		    c->max_installments < PREF_MAX_INSTALLMENTS ?
+		    c->max_installments : PREF_MAX_INSTALLMENTS));
 	return pm;
 }
 

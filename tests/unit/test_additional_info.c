@@ -45,8 +45,8 @@ from_the_context(void **state)
 
 	(void)state;
 	/*
-	 * The shop's payer and shipment; a phone written as a number goes as
-	 * text, and members Mercado Pago does not name (neighborhood, city,
+	 * The shop's payer and shipment; a phone or a street number written
+	 * as a number goes as text, and members Mercado Pago does not name (neighborhood, city,
 	 * email, identification) stay out of additional_info.
 	 */
 	unit_call_open(&u, "MLB", "{\"amount\":\"150.00\",\"items\":[{\"id\":"
@@ -71,7 +71,7 @@ from_the_context(void **state)
 	    "\"number\":\"987654321\"},\"address\":{\"zip_code\":\"01310100\","
 	    "\"street_name\":\"Av. Paulista\",\"street_number\":\"1000\"}},"
 	    "\"shipments\":{\"receiver_address\":{\"zip_code\":\"01310100\","
-	    "\"street_name\":\"Av. Paulista\",\"street_number\":1000,"
+	    "\"street_name\":\"Av. Paulista\",\"street_number\":\"1000\","
 	    "\"apartment\":\"12\",\"city_name\":\"Sao Paulo\",\"state_name\":"
 	    "\"SP\"}},\"ip_address\":\"203.0.113.7\"}");
 	unit_call_close(&u);

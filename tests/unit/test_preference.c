@@ -158,6 +158,12 @@ limits(void **state)
 	    "\"debit_card\"},{\"id\":\"ticket\"}],"
 	    "\"excluded_payment_methods\":[{\"id\":\"master\"},{\"id\":"
 	    "\"amex\"},{\"id\":\"oca\"},{\"id\":\"lider\"}]}}");
+	/* More instalments than a preference takes: its most, 36. */
+	body_is("MLB", "{\"amount\":\"150.00\",\"max_installments\":48}",
+	    NULL, NULL, "{\"items\":[{\"title\":\"Purchase order-1\","
+	    "\"quantity\":1,\"unit_price\":150.00}],\"external_reference\":"
+	    "\"order-1\",\"payment_methods\":{\"excluded_payment_types\":[],"
+	    "\"excluded_payment_methods\":[],\"installments\":36}}");
 	/* Instalments alone. */
 	body_is("MLB", "{\"amount\":\"150.00\",\"max_installments\":6}",
 	    NULL, NULL, "{\"items\":[{\"title\":\"Purchase order-1\","
