@@ -61,6 +61,8 @@ static const struct {
 	{ "pix.qr_code_base64", 's' }, { "pix.ticket_url", 's' },
 	{ "pix.expires_at", 's' }, { "ticket", 'o' }, { "ticket.url", 's' },
 	{ "ticket.barcode", 's' }, { "ticket.expires_at", 's' },
+	{ "ticket.payment_method_reference_id", 's' },
+	{ "ticket.verification_code", 's' }, { "ticket.digitable_line", 's' },
 	{ "redirect_url", 's' }, { "three_ds", 'o' },
 	{ "three_ds.external_resource_url", 's' }, { "three_ds.creq", 's' },
 };

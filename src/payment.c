@@ -73,7 +73,8 @@ payment_read_device_id(const char *header, struct submission *s,
 	if (n == 0)
 		return 0;	/* an empty header is no header */
 	for (i = 0; i < n; i++)
-		if (header[i] <= ' ' || header[i] > '~')
+		if ((unsigned char)header[i] <= ' ' ||
+		    (unsigned char)header[i] > '~')
 			break;
 	if (i < n || n > DEVICE_ID_MAX)
 		return bg_fail(e, 400, "invalid_field", "X-Meli-Session-Id",

@@ -91,6 +91,9 @@ PAGE = """<!doctype html>
 <meta charset="utf-8">
 <title>Pagamento</title>
 <script src="https://sdk.mercadopago.com/js/v2"></script>
+<!-- Mercado Pago's device fingerprint: sets MP_DEVICE_SESSION_ID, which
+     raises approval rates (brickgate forwards it, never logs it). -->
+<script src="https://www.mercadopago.com/v2/security.js" view="checkout"></script>
 </head>
 <body data-purchase-id="{attr_id}">
 <h1>Total: R$ {attr_amount}</h1>
@@ -105,9 +108,12 @@ const bricks = mp.bricks();
 /* brickgate answers 201 with the payment, or an error body
  * {{"error": {{"code", "message", "field"}}}}. */
 function pay({{ formData }}) {{
+  const headers = {{ "Content-Type": "application/json" }};
+  if (window.MP_DEVICE_SESSION_ID)
+    headers["X-Meli-Session-Id"] = window.MP_DEVICE_SESSION_ID;
   return fetch(gateway + "/process_payment?purchase_id=" + purchaseId, {{
     method: "POST",
-    headers: {{ "Content-Type": "application/json" }},
+    headers: headers,
     body: JSON.stringify(formData),
   }}).then(async (r) => {{
     const body = await r.json();

@@ -533,3 +533,19 @@ def test_wallet_redirect_then_paid():
     assert str(ans["body"]["id"]) in after["text"], after
     assert v["errors"] == [], v["errors"]
     png("wallet-approved.png")
+
+
+def test_every_payment_carried_the_device_id():
+    """The page sends X-Meli-Session-Id with each /process_payment (a
+    fixed test value offline: no security.js), and brickgate forwarded it
+    on every payment it created, in each of the three countries."""
+    made = 0
+    for i in range(len(SITES)):
+        st, text = get("http://127.0.0.1:%d/__sandbox/requests" %
+                       (SANDBOX_PORT + i))
+        assert st == 200, text
+        for r in json.loads(text)["requests"]:
+            if r["method"] == "POST" and r["path"] == "/v1/payments":
+                made += 1
+                assert r["device_id"] == "demo-device-0000000000000000", r
+    assert made >= 6, made

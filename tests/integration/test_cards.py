@@ -58,7 +58,7 @@ def check_upstream_body(site, pid, sent, form, amount_text):
     body = sent["body"]
     want = {"transaction_amount", "description", "external_reference",
             "metadata", "token", "installments", "payment_method_id",
-            "issuer_id", "payer"}
+            "issuer_id", "payer", "additional_info"}
     if site.stack.env.get("BRICKGATE_NOTIFICATION_URL"):
         want.add("notification_url")
     if site.stack.env.get("BRICKGATE_STATEMENT_DESCRIPTOR"):
@@ -73,6 +73,8 @@ def check_upstream_body(site, pid, sent, form, amount_text):
     assert body["payment_method_id"] == form["payment_method_id"]
     assert body["issuer_id"] == "24"
     assert body["metadata"] == {}
+    # The fraud data: nothing of the payer but the address it came from.
+    assert body["additional_info"] == {"ip_address": "127.0.0.1"}
     payer = {"email": EMAIL}
     if site.site in IDS:
         payer["identification"] = IDS[site.site]
@@ -428,8 +430,11 @@ def test_browser_cannot_set_server_side_fields():
         "http://127.0.0.1:9/webhooks?source_news=webhooks"
     assert body["metadata"] == {"order": 1001, "payment_point": "store_12",
                                 "payment_mode": "online"}, body["metadata"]
+    # The shop's items, the checked first name, the peer nginx saw: not
+    # the browser's items or address.
     assert body["additional_info"] == {"items": [
-        {"id": "m1", "title": "Mug", "quantity": 2, "unit_price": 75.0}]}
+        {"id": "m1", "title": "Mug", "quantity": 2, "unit_price": 75.0}],
+        "payer": {"first_name": "Ana"}, "ip_address": "127.0.0.1"}
     for k in ("application_fee", "callback_url", "binary_mode", "capture",
               "three_d_secure_mode", "sponsor_id", "coupon_amount"):
         assert k not in body, k

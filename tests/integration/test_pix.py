@@ -45,7 +45,8 @@ def test_pix_code_and_body():
     assert set(sent) == {"transaction_amount", "description",
                          "external_reference", "metadata",
                          "payment_method_id", "payer",
-                         "date_of_expiration"}, sorted(sent)
+                         "date_of_expiration", "additional_info"}, sorted(sent)
+    assert sent["additional_info"] == {"ip_address": "127.0.0.1"}
     assert sent["payer"] == {"email": EMAIL}
     # pix_expires_minutes = 60.
     exp = parse_time(sent["date_of_expiration"])

@@ -139,13 +139,13 @@ def test_exact_decimals_reach_the_preference():
 
 
 def test_without_return_url_or_payer():
-    s = SITES["MLC"]
+    s = SITES["MLM"]
     pid = s.context(purpose="onboarding_credits")
     r = create(s, pid)
     assert r.status == 200, r
     body = prefs_sent(s)[-1]["body"]
     assert body["items"] == [{"title": "Purchase " + pid, "quantity": 1,
-                              "unit_price": int(AMOUNTS["MLC"])}]
+                              "unit_price": float(AMOUNTS["MLM"])}]
     assert "back_urls" not in body and "auto_return" not in body
     assert "notification_url" not in body
     assert body["purpose"] == "onboarding_credits"

@@ -394,8 +394,8 @@ def test_pay_with_a_card_saved_in_the_account():
     for method, ptype, n in (("visa", "credit_card", 1),
                              ("master", "credit_card", 12),
                              ("elo", "credit_card", 3),
-                             ("debvisa", "debit_card", 1),
-                             ("debmaster", "debit_card", 1)):
+                             ("debelo", "debit_card", 1),
+                             ("debcabal", "debit_card", 1)):
         body = {"payment_method_id": method}
         if n != 1:
             body["installments"] = n
@@ -413,7 +413,7 @@ def test_pay_with_a_card_saved_in_the_account():
     found = search(pref["external_reference"], "&payment_method_id=master",
                    PLAIN)
     assert found["paging"]["total"] == 1
-    refused(pref, {"payment_method_id": "debvisa", "installments": 3}, 4033,
+    refused(pref, {"payment_method_id": "debelo", "installments": 3}, 4033,
             "Invalid installments")
     refused(pref, {"payment_method_id": "naranja"}, 3028,
             "payment_method_id naranja cannot pay a preference on MLB")
@@ -425,7 +425,7 @@ def test_pay_with_a_card_saved_in_the_account():
 def test_pay_refuses_what_the_preference_excludes():
     pref = preference(PLAIN, payment_methods={
         "excluded_payment_types": ids("credit_card"),
-        "excluded_payment_methods": ids("account_money", "debmaster")})
+        "excluded_payment_methods": ids("account_money", "debcabal")})
     for method, why in (
             ("visa", "credit_card) is in the preference's "
                      "excluded_payment_types"),
@@ -433,7 +433,7 @@ def test_pay_refuses_what_the_preference_excludes():
                        "excluded_payment_types"),
             ("account_money", "account_money) is in the preference's "
                               "excluded_payment_methods"),
-            ("debmaster", "debit_card) is in the preference's "
+            ("debcabal", "debit_card) is in the preference's "
                           "excluded_payment_methods")):
         refused(pref, {"payment_method_id": method}, 3028,
                 "payment_method_id %s (payment type %s" % (method, why))
@@ -441,7 +441,7 @@ def test_pay_refuses_what_the_preference_excludes():
     refused(pref, None, 3028, "payment_method_id account_money (payment "
             "type account_money) is in the preference's "
             "excluded_payment_methods")
-    assert paid(pref, {"payment_method_id": "debvisa"}, PLAIN)[
+    assert paid(pref, {"payment_method_id": "debelo"}, PLAIN)[
         "payment_type_id"] == "debit_card"
     assert paid(pref, {"payment_method_id": "consumer_credits"}, PLAIN)[
         "payment_type_id"] == "digital_currency"
