@@ -10,17 +10,11 @@ import json
 import time
 
 from harness import expect_error
-from paytest import (AMOUNTS, EMAIL, IDS, RawNumber, Site, parse_time,
-                     refused)
+from paytest import (AMOUNTS, BOLETO_PAYER, EMAIL, RawNumber, Site,
+                     parse_time, refused)
 
 SITES = {}
 DEVICE = "armor.5f3c1e9a7b2d4c6e8f0a1b3c5d7e9f11.1733241600"
-BOLETO_PAYER = {
-    "email": EMAIL, "first_name": "Carla", "last_name": "Mendes",
-    "identification": {"type": "CPF", "number": "19119119100"},
-    "address": {"zip_code": "01310100", "street_name": "Avenida Paulista",
-                "street_number": "1500", "neighborhood": "Bela Vista",
-                "city": "Sao Paulo", "federal_unit": "SP"}}
 CALLBACK = "https://shop.example.com/pse/return"
 
 

@@ -4,15 +4,10 @@ fields each method needs, the expiry rules, and refusals."""
 import time
 
 from harness import expect_error
-from paytest import AMOUNTS, EMAIL, RawNumber, Site, parse_time
+from paytest import (AMOUNTS, BOLETO_PAYER, EMAIL, RawNumber, Site,
+                     parse_time)
 
 SITES = {}
-BOLETO_PAYER = {
-    "email": EMAIL, "first_name": "Carla", "last_name": "Mendes",
-    "identification": {"type": "CPF", "number": "19119119100"},
-    "address": {"zip_code": "01310100", "street_name": "Avenida Paulista",
-                "street_number": "1500", "neighborhood": "Bela Vista",
-                "city": "Sao Paulo", "federal_unit": "SP"}}
 
 
 def setup_module():

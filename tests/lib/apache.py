@@ -24,6 +24,7 @@ from harness import (BRICKGATE, SPAWN_FCGI, TOKEN, Proc, Stack, base_env,
                      expect_error, free_port, process_tree, reachable,
                      tmpdir, write_secret)
 import paytest
+import reaper
 from paytest import WEBHOOK_SECRET, refused
 
 SRCDIR = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -88,14 +89,7 @@ def descendants(pid):
     return [p for p in process_tree([pid]) if p != pid]
 
 
-def alive(pid):
-    """True when pid exists and is not a zombie."""
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            st = f.read()
-    except OSError:
-        return False
-    return st[st.rindex(")") + 2:].split()[0] != "Z"
+alive = reaper.alive
 
 
 SERVER_CONF = """\

@@ -21,6 +21,9 @@ import subprocess
 import tempfile
 import time
 
+# Where a process tree is walked (bench/bench.py and apache.py use it too).
+from reaper import process_tree  # noqa: F401
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRCDIR = os.path.dirname(os.path.dirname(HERE))
 BUILD = os.environ.get("BRICKGATE_BUILD", os.path.join(SRCDIR, "build"))
@@ -42,34 +45,6 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
-
-
-def process_tree(pids, zombies=False):
-    """{pid: fields of /proc/PID/stat after the command name} for pids
-    and every descendant (state is fields[0], the parent fields[1], user
-    and system time and the reaped children's fields[11:15]).  A zombie
-    is left out unless zombies is true: it is gone but for its times."""
-    stats = {}
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % d) as f:
-                st = f.read()
-        except OSError:
-            continue
-        fields = st[st.rindex(")") + 2:].split()
-        if zombies or fields[0] != "Z":
-            stats[int(d)] = fields
-    kids = {}
-    for pid, fields in stats.items():
-        kids.setdefault(int(fields[1]), []).append(pid)
-    out, todo = {}, [p for p in pids if p in stats]
-    while todo:
-        pid = todo.pop()
-        out[pid] = stats[pid]
-        todo.extend(kids.get(pid, []))
-    return out
 
 
 def runtime_dir():

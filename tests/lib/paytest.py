@@ -17,6 +17,14 @@ import sbharness  # noqa: E402
 
 EMAIL = "test_user_48151623@testuser.com"
 
+# What a Brazilian voucher (boleto, pec) prints of its payer: all needed.
+BOLETO_PAYER = {
+    "email": EMAIL, "first_name": "Carla", "last_name": "Mendes",
+    "identification": {"type": "CPF", "number": "19119119100"},
+    "address": {"zip_code": "01310100", "street_name": "Avenida Paulista",
+                "street_number": "1500", "neighborhood": "Bela Vista",
+                "city": "Sao Paulo", "federal_unit": "SP"}}
+
 # Valid identification numbers per site (check digits where defined).
 IDS = {
     "MLB": {"type": "CPF", "number": "19119119100"},

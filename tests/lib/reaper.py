@@ -25,29 +25,27 @@ def become_subreaper():
     return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
 
 
-def _stat(pid):
-    """(state, parent) of pid from /proc, or None once it is gone."""
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            st = f.read()
-    except OSError:
-        return None
-    fields = st[st.rindex(")") + 2:].split()
-    return fields[0], int(fields[1])
-
-
-def _tree(root):
-    """{pid: (state, parent)} of every descendant of root."""
+def process_tree(pids, zombies=False):
+    """{pid: fields of /proc/PID/stat after the command name} for pids
+    and every descendant (state is fields[0], the parent fields[1], user
+    and system time and the reaped children's fields[11:15]).  A zombie
+    is left out unless zombies is true: it is gone but for its times."""
     stats = {}
     for d in os.listdir("/proc"):
-        if d.isdigit():
-            s = _stat(int(d))
-            if s is not None:
-                stats[int(d)] = s
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                st = f.read()
+        except OSError:
+            continue
+        fields = st[st.rindex(")") + 2:].split()
+        if zombies or fields[0] != "Z":
+            stats[int(d)] = fields
     kids = {}
-    for pid, (_, parent) in stats.items():
-        kids.setdefault(parent, []).append(pid)
-    out, todo = {}, list(kids.get(root, []))
+    for pid, fields in stats.items():
+        kids.setdefault(int(fields[1]), []).append(pid)
+    out, todo = {}, [p for p in pids if p in stats]
     while todo:
         pid = todo.pop()
         out[pid] = stats[pid]
@@ -55,13 +53,18 @@ def _tree(root):
     return out
 
 
+def alive(pid):
+    """True when pid exists and is not a zombie."""
+    return pid in process_tree([pid])
+
+
 def reap():
     """Collects this process's children that have exited.  Only zombies
     are waited for, by PID, so a child still running keeps its status for
     whoever owns it."""
     me = os.getpid()
-    for pid, (state, parent) in _tree(me).items():
-        if state == "Z" and parent == me:
+    for pid, fields in process_tree([me], zombies=True).items():
+        if fields[0] == "Z" and int(fields[1]) == me:
             try:
                 os.waitpid(pid, os.WNOHANG)
             except ChildProcessError:
@@ -72,8 +75,8 @@ def leftovers():
     """PIDs of the descendants of this process still running, zombies
     reaped first."""
     reap()
-    return sorted(pid for pid, (state, _) in _tree(os.getpid()).items()
-                  if state != "Z")
+    me = os.getpid()
+    return sorted(pid for pid in process_tree([me]) if pid != me)
 
 
 def describe(pid):

@@ -1,7 +1,6 @@
-"""brickgate exits at start-up (a configuration it refuses), once in
-setup_module (after the sandbox has started) and once in a test: every
-start() fails, and nothing it had started may stay running."""
-from harness import Stack
+"""brickgate exits at start-up (a configuration it refuses) in
+setup_module, after the sandbox has started: start() fails, and nothing
+it or the site had started may stay running."""
 import paytest
 
 S = None
