@@ -100,12 +100,17 @@ def test_approved_card_on_every_site():
             ctx["description"] = "Order " + pid
             site.write_raw(pid, json.dumps(ctx))
             form = site.card_form()
-            body = created(site.pay(pid, form), "approved", "accredited")
+            # The page's device id goes with the payment on every site.
+            device = "device-%s-0123456789abcdef" % code.lower()
+            body = created(site.pay(pid, form, {"X-Meli-Session-Id":
+                                                device}),
+                           "approved", "accredited")
             assert body["purchase_id"] == pid
             assert body["transaction_amount"] == AMOUNTS[code], body
             assert body["payment_type_id"] == "credit_card"
             sent = site.api_requests()
             assert len(sent) == 1, sent
+            assert sent[0]["device_id"] == device, sent[0]
             check_upstream_body(site, pid, sent[0], form, AMOUNTS[code])
             rec = site.read(pid)
             assert rec["payment"]["state"] == "created"
