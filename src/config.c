@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "secrets.h"
+#include "secret_file.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"

@@ -11,7 +11,7 @@
 #include "error.h"
 
 #undef bg_fail		/* error.h's stand-in for the analyzer */
-#include "json_strict.h"
+#include "utf8.h"
 
 int
 bg_fail(struct bg_error *e, int status, const char *code, const char *field,
@@ -28,8 +28,8 @@ bg_fail(struct bg_error *e, int status, const char *code, const char *field,
 	va_end(ap);
 	snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
 	/* Both go into a JSON body: a cut must not split a character. */
-	json_utf8_cut(e->message);
-	json_utf8_cut(e->field);
+	utf8_cut(e->message);
+	utf8_cut(e->field);
 	return -1;
 }
 

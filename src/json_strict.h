@@ -33,13 +33,6 @@ int	 json_strict_check(const char *buf, size_t len, int max_depth,
 int	 json_strict_parse(const char *buf, size_t len, int max_depth,
 	    json_object **out, struct bg_error *e);
 
-/*
- * Text cut to fit a buffer (snprintf) may end inside a UTF-8 sequence,
- * which would make invalid JSON wherever it goes: drops such a tail.
- * s was valid UTF-8 before the cut.
- */
-void	 json_utf8_cut(char *s);
-
 /* Serialises without slash escapes, for bodies humans and tests read. */
 const char *json_plain(json_object *o);
 

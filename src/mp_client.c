@@ -16,6 +16,7 @@
 
 #include "form.h"
 #include "json_strict.h"
+#include "utf8.h"
 #include "mp_client.h"
 
 #define MAX_REPLY (2 * 1024 * 1024)
@@ -272,7 +273,7 @@ cause_code(json_object *cause, char *buf, size_t size)
 		snprintf(buf, size, "%lld", (long long)json_object_get_int64(c));
 	else if (json_object_is_type(c, json_type_string)) {
 		snprintf(buf, size, "%s", json_object_get_string(c));
-		json_utf8_cut(buf);	/* it reaches the browser */
+		utf8_cut(buf);	/* it reaches the browser */
 	} else
 		buf[0] = '\0';
 	return buf;

@@ -8,7 +8,7 @@
 #include "method.h"
 #include "purchase.h"
 #include "request.h"
-#include "server.h"
+#include "handler.h"
 
 /* What the Brick submitted. */
 struct submission {

@@ -20,6 +20,7 @@
 
 #include "form.h"
 #include "json_strict.h"
+#include "utf8.h"
 #include "money.h"
 #include "mp_body.h"
 #include "payment.h"
@@ -70,7 +71,7 @@ pref_items(const struct bg_context *c)
 		snprintf(title, sizeof(title), "%s", c->description);
 	else
 		snprintf(title, sizeof(title), "Purchase %s", c->id);
-	json_utf8_cut(title);	/* a long description is cut */
+	utf8_cut(title);	/* a long description is cut */
 	it = json_object_new_object();
 	json_object_object_add(it, "title", json_object_new_string(title));
 	json_object_object_add(it, "quantity", json_object_new_int(1));

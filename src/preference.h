@@ -7,7 +7,7 @@
 #include "config.h"
 #include "context.h"
 #include "request.h"
-#include "server.h"
+#include "handler.h"
 
 /* Answers the request itself (0) or fills e for the router (-1). */
 int	 preference_create(struct bg_ctx *ctx, struct bg_request *r,

@@ -21,7 +21,7 @@
 #include "mp_client.h"
 #include "purchase.h"
 #include "reconcile.h"
-#include "server.h"
+#include "handler.h"
 
 #define EX_OK		0
 #define EX_FAIL		1

@@ -4,7 +4,7 @@
 #ifndef BG_RECONCILE_H
 #define BG_RECONCILE_H
 
-#include "server.h"
+#include "handler.h"
 
 /*
  * Settles every purchase whose records are older than --older-than

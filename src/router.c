@@ -11,7 +11,7 @@
 #include "response.h"
 #include "router.h"
 #include "webhook.h"
-#include "server.h"
+#include "handler.h"
 
 static int
 route_healthz(struct bg_ctx *ctx, struct bg_request *r, struct bg_error *e)

@@ -20,14 +20,6 @@ struct bg_secrets {
 	char		*webhook_secret;	/* NULL: webhooks disabled */
 };
 
-/*
- * Reads one secret file: a regular file, not world-readable, holding one
- * non-empty line of printable characters.  On failure writes the reason
- * to why and returns -1.
- */
-int	 secret_file_read(const char *path, char **out, char *why,
-	    size_t whysz);
-
 /* Loads both secrets from the configuration; -1 with why on failure. */
 int	 secrets_load(struct bg_secrets *s, const struct bg_config *c,
 	    char *why, size_t whysz);

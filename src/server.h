@@ -5,26 +5,9 @@
 #ifndef BG_SERVER_H
 #define BG_SERVER_H
 
-#include <stdatomic.h>
-
-#include "config.h"
-#include "log.h"
+#include "handler.h"
 #include "mp_client.h"
-#include "secrets.h"
-#include "store.h"
 #include "transport.h"
-
-/* What a request handler may use: read-only but for the secrets' lock
- * and the flag of a warning logged once. */
-struct bg_ctx {
-	const struct bg_config	*cfg;
-	struct bg_secrets	*secrets;
-	struct bg_log		*log;
-	struct store		*store;		/* purchases; shared */
-	int			 misconfigured;	/* CGI with a bad config */
-	/* Set by the first IPN call, so its warning is logged once. */
-	atomic_int		 ipn_warned;
-};
 
 /*
  * Handles one request end to end: parse, route, answer, log.  mp is the

@@ -5,7 +5,7 @@
 #define BG_WEBHOOK_H
 
 #include "request.h"
-#include "server.h"
+#include "handler.h"
 
 /* Answers the request itself (0) or fills e for the router (-1). */
 int	 webhook_handle(struct bg_ctx *ctx, struct bg_request *r,

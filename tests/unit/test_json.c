@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "json_strict.h"
+#include "utf8.h"
 #include "mp_client.h"
 
 static void
@@ -131,7 +132,7 @@ replies(void **state)
 
 /* A cut text never ends inside a UTF-8 sequence. */
 static void
-utf8_cut(void **state)
+utf8_cuts(void **state)
 {
 	static const struct {
 		const char *in, *out;
@@ -149,7 +150,7 @@ utf8_cut(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(buf, sizeof(buf), "%s", cases[i].in);
-		json_utf8_cut(buf);
+		utf8_cut(buf);
 		assert_string_equal(buf, cases[i].out);
 	}
 	/* An error message cut at 255 bytes is still valid JSON. */
@@ -192,7 +193,7 @@ main(void)
 		cmocka_unit_test(refuses),
 		cmocka_unit_test(duplicates),
 		cmocka_unit_test(replies),
-		cmocka_unit_test(utf8_cut),
+		cmocka_unit_test(utf8_cuts),
 		cmocka_unit_test(error_body),
 	};
 	return RUN_TAP(tests);

@@ -1,0 +1,29 @@
+/*
+ * handler.h - what every request handler is given: the process's
+ * configuration, secrets, log and store.  Its own header, below the
+ * server and the handlers alike, so that a handler needs nothing of the
+ * server that calls it.
+ */
+#ifndef BG_HANDLER_H
+#define BG_HANDLER_H
+
+#include <stdatomic.h>
+
+#include "config.h"
+#include "log.h"
+#include "secrets.h"
+#include "store.h"
+
+/* Read-only but for the secrets' lock and the flag of a warning logged
+ * once. */
+struct bg_ctx {
+	const struct bg_config	*cfg;
+	struct bg_secrets	*secrets;
+	struct bg_log		*log;
+	struct store		*store;		/* purchases; shared */
+	int			 misconfigured;	/* CGI with a bad config */
+	/* Set by the first IPN call, so its warning is logged once. */
+	atomic_int		 ipn_warned;
+};
+
+#endif
