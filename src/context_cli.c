@@ -19,6 +19,7 @@
 #include "money.h"
 #include "purchase.h"
 #include "randomid.h"
+#include "status.h"
 #include "store.h"
 #include "timefmt.h"
 
@@ -255,12 +256,10 @@ prunable(struct bg_context *ctx)
 	json_object *p = context_latest(ctx);
 	const char *state = member(p, "state"), *status = member(p, "status");
 
-	if (strcmp(state, "creating") == 0 || strcmp(status, "pending") == 0 ||
-	    strcmp(status, "in_process") == 0 ||
-	    strcmp(status, "authorized") == 0)
+	if (strcmp(state, "creating") == 0 || status_live(status))
 		return 0;
 	if (p != NULL && (strcmp(state, "refused") == 0 ||
-	    purchase_status_final(status)))
+	    status_final(status)))
 		return 1;
 	return ctx->expires_ms != 0 && now_ms() >= ctx->expires_ms;
 }

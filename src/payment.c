@@ -22,6 +22,7 @@
 #include "payment.h"
 #include "purchase.h"
 #include "randomid.h"
+#include "status.h"
 #include "response.h"
 #include "timefmt.h"
 
@@ -324,12 +325,12 @@ cancel_pending(struct purchase *p, struct bg_request *r, struct bg_error *e)
 	    json_object_is_type(form_get(rep.json, "id"), json_type_int))
 		purchase_record(p, a, rep.json);
 	mp_reply_clear(&rep);
-	if (!purchase_status_final(form_str(a, "status"))) {
+	if (!status_final(form_str(a, "status"))) {
 		/* Not cancelled: settle reads it again, whatever it is. */
 		purchase_settle(p, 0, 0, e);
 		if ((rc = payment_refuse_closed(p, r, 0, e)) != 0)
 			return rc;
-		if (!purchase_status_final(form_str(a, "status")))
+		if (!status_final(form_str(a, "status")))
 			return bg_fail(e, 502, "upstream_error", NULL,
 			    "Mercado Pago did not cancel the pending payment; "
 			    "nothing was created");

@@ -18,6 +18,7 @@
 #include "json_strict.h"
 #include "money.h"
 #include "purchase.h"
+#include "status.h"
 #include "summary.h"
 #include "timefmt.h"
 
@@ -140,33 +141,6 @@ purchase_close(struct purchase *p)
 	p->locked = 0;
 }
 
-int
-purchase_status_final(const char *status)
-{
-	static const char *const finals[] = { "approved", "rejected",
-	    "cancelled", "refunded", "charged_back" };
-	size_t i;
-
-	for (i = 0; status != NULL && i < 5; i++)
-		if (strcmp(status, finals[i]) == 0)
-			return 1;
-	return 0;
-}
-
-/* Paid, or as good as: the buyer must not be charged again. */
-static int
-status_paid(const char *status)
-{
-	static const char *const paid[] = { "approved", "authorized",
-	    "in_process", "in_mediation", "refunded", "charged_back" };
-	size_t i;
-
-	for (i = 0; status != NULL && i < 6; i++)
-		if (strcmp(status, paid[i]) == 0)
-			return 1;
-	return 0;
-}
-
 json_object *
 purchase_paid(struct purchase *p)
 {
@@ -207,7 +181,7 @@ update_applies(json_object *a, const char *status, const char *updated)
 	const char *old_updated = form_str(a, "date_last_updated");
 	int64_t t_old, t_new;
 
-	if (purchase_status_final(old) && !purchase_status_final(status))
+	if (status_final(old) && !status_final(status))
 		return 0;
 	if (old_updated != NULL && updated != NULL &&
 	    rfc3339_parse(old_updated, &t_old) == 0 &&
@@ -417,7 +391,7 @@ purchase_settle(struct purchase *p, int64_t search_ms, int64_t refresh_ms,
 	}
 	a = context_latest(&p->c);
 	if (a != NULL && json_object_is_type(form_get(a, "id"),
-	    json_type_int) && !purchase_status_final(form_str(a, "status")) &&
+	    json_type_int) && !status_final(form_str(a, "status")) &&
 	    stale(a, refresh_ms))
 		changed |= settle_refresh(p, a);
 	return changed ? purchase_save(p, e) : 0;

@@ -129,9 +129,6 @@ long	 purchase_backoff_ms(int n, unsigned char jitter, long retry_after_ms,
 /* The first attempt whose payment is paid or on its way to be, or NULL. */
 json_object *purchase_paid(struct purchase *p);
 
-/* True for approved, rejected, cancelled, refunded, charged_back. */
-int	 purchase_status_final(const char *status);
-
 /* Milliseconds left before the request's deadline. */
 long	 purchase_remaining(const struct purchase *p);
 /* The time one API call may take: api_timeout_ms, within the deadline. */
