@@ -30,6 +30,7 @@
 struct cli {
 	const struct bg_config *cfg;
 	struct store	 store;
+	struct store_session *ss;
 	const char	*amount, *description, *email, *id, *expires_in;
 	const char	*methods, *older_than;
 	const char	*cmd;		/* create, show, list, prune */
@@ -153,7 +154,7 @@ cmd_create(struct cli *c)
 		    methods_array(c->methods));
 	text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PRETTY |
 	    JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-	rc = store_create(&c->store, id, text, len, &e);
+	rc = store_create(c->ss, id, text, len, &e);
 	json_object_put(o);
 	if (rc == -1) {
 		fprintf(stderr, "brickgate context: %s\n", e.message);
@@ -172,7 +173,7 @@ cmd_show(struct cli *c)
 
 	if (c->arg == NULL || !purchase_id_valid(c->arg))
 		return usage("show needs a purchase id");
-	if (store_load(&c->store, c->arg, &text, &len, &e) == -1) {
+	if (store_peek(c->ss, c->arg, &text, &len, &e) == -1) {
 		fprintf(stderr, "brickgate context: %s\n", e.message);
 		return EX_FAIL;
 	}
@@ -188,7 +189,7 @@ all_ids(struct cli *c, struct store_ids *ids)
 {
 	struct bg_error e;
 
-	if (store_ids(&c->store, ids, &e) == -1) {
+	if (store_ids(c->ss, ids, &e) == -1) {
 		fprintf(stderr, "brickgate context: cannot list %s\n",
 		    c->cfg->context_dir);
 		return -1;
@@ -196,16 +197,22 @@ all_ids(struct cli *c, struct store_ids *ids)
 	return 0;
 }
 
-/* Parses purchase `id`; 0, or -1 when unreadable or invalid. */
+/*
+ * Parses purchase `id`, from its held lock when held is not NULL, else
+ * as it is; 0, or -1 when unreadable or invalid.
+ */
 static int
-load(struct cli *c, const char *id, struct bg_context *ctx)
+load(struct cli *c, const char *id, struct store_held *held,
+    struct bg_context *ctx)
 {
 	struct bg_error e;
 	char *text;
 	size_t len;
 	int rc;
 
-	if (store_load(&c->store, id, &text, &len, &e) == -1)
+	rc = held != NULL ? store_held_load(held, &text, &len, &e) :
+	    store_peek(c->ss, id, &text, &len, &e);
+	if (rc == -1)
 		return -1;
 	rc = context_parse(ctx, id, text, len, c->cfg->site, &e);
 	free(text);
@@ -232,7 +239,7 @@ cmd_list(struct cli *c)
 	if (all_ids(c, &ids) == -1)
 		return EX_FAIL;
 	for (i = 0; i < ids.n; i++) {
-		if (load(c, ids.v[i], &ctx) == -1) {
+		if (load(c, ids.v[i], NULL, &ctx) == -1) {
 			printf("%s invalid - -\n", ids.v[i]);
 			continue;
 		}
@@ -267,22 +274,22 @@ prunable(struct bg_context *ctx)
 static int
 prune_one(struct cli *c, const char *id, int64_t cutoff)
 {
-	struct store_lock lock = { -1 };
+	struct store_held *held;
 	struct bg_context ctx;
 	struct bg_error e;
 	int64_t mtime;
 	int rc = 0;
 
 	/* Under the lock: nobody is paying it while it goes. */
-	if (store_lock(&c->store, id, 0, &lock, &e) != 0)
+	if (store_hold(c->ss, id, 0, &held, &e) != 0)
 		return 0;
-	if (store_mtime(&c->store, id, &mtime, &e) == 0 && mtime < cutoff &&
-	    load(c, id, &ctx) == 0) {
-		if (prunable(&ctx) && store_remove(&c->store, id, &e) == 0)
+	if (store_mtime(c->ss, id, &mtime, &e) == 0 && mtime < cutoff &&
+	    load(c, id, held, &ctx) == 0) {
+		if (prunable(&ctx) && store_held_remove(held, &e) == 0)
 			rc = 1;
 		context_free(&ctx);
 	}
-	store_unlock(&c->store, &lock);
+	store_release(held);
 	return rc;
 }
 
@@ -337,11 +344,14 @@ context_command(int argc, char **argv, const struct bg_config *cfg)
 		return usage("unknown command");
 	if (c.arg != NULL && cmds[i].fn != cmd_show)
 		return usage("unexpected argument");
-	if (store_file_open(&c.store, cfg->context_dir, &e) == -1) {
+	if (store_open(&c.store, cfg, &e) == -1 ||
+	    store_session_open(&c.store, &c.ss, &e) == -1) {
 		fprintf(stderr, "brickgate context: %s\n", e.message);
+		store_close(&c.store);
 		return EX_FAIL;
 	}
 	rc = cmds[i].fn(&c);
+	store_session_close(c.ss);
 	store_close(&c.store);
 	return rc;
 }

@@ -26,4 +26,17 @@ struct bg_ctx {
 	atomic_int		 ipn_warned;
 };
 
+/*
+ * What one thread owns for the requests it serves: an API client (its
+ * connection stays open) and a store session (a database back end's
+ * connection); store is NULL when the session could not be opened, and
+ * requests that need a purchase then answer 503 store_unavailable.
+ */
+struct mp_client;
+
+struct bg_worker {
+	struct mp_client	*mp;
+	struct store_session	*store;
+};
+
 #endif

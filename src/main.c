@@ -217,8 +217,7 @@ main(int argc, char **argv)
 	if (probs.n == 0 && secrets_load(&secrets, &cfg, why,
 	    sizeof(why)) == -1)
 		problems_add(&probs, "%s", why);
-	if (probs.n == 0 && !o.check && store_file_open(&store,
-	    cfg.context_dir, &se) == -1)
+	if (probs.n == 0 && !o.check && store_open(&store, &cfg, &se) == -1)
 		problems_add(&probs, "context_dir: %s", se.message);
 	if (o.cmd != 0 && probs.n > 0) {
 		print_problems(&probs);

@@ -507,7 +507,7 @@ payment_process(struct bg_ctx *ctx, struct bg_request *r,
 	    payment_read_device_id(r->io->param(r->io,
 	    "HTTP_X_MELI_SESSION_ID"), &s, e) == -1)
 		return -1;
-	purchase_init(&p, ctx->cfg, ctx->store, r->mp, ctx->log,
+	purchase_init(&p, ctx->cfg, r->store, r->mp, ctx->log,
 	    ctx->cfg->request_deadline_ms);
 	rc = purchase_open_settled(&p, r->purchase_id, e);
 	if (rc == 0) {

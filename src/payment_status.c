@@ -44,7 +44,7 @@ payment_status(struct bg_ctx *ctx, struct bg_request *r, struct bg_error *e)
 
 	if (request_purchase_id(r, e) == -1)
 		return -1;
-	purchase_init(&p, ctx->cfg, ctx->store, r->mp, ctx->log,
+	purchase_init(&p, ctx->cfg, r->store, r->mp, ctx->log,
 	    ctx->cfg->api_timeout_ms);
 	rc = purchase_open(&p, r->purchase_id, e);
 	/* Busy: a payment is being made; answer from the file as it is. */

@@ -303,7 +303,7 @@ preference_create(struct bg_ctx *ctx, struct bg_request *r,
 
 	if (request_purchase_id(r, e) == -1)
 		return -1;
-	purchase_init(&p, ctx->cfg, ctx->store, r->mp, ctx->log,
+	purchase_init(&p, ctx->cfg, r->store, r->mp, ctx->log,
 	    ctx->cfg->request_deadline_ms);
 	rc = purchase_open_settled(&p, r->purchase_id, e);
 	if (rc == 0) {

@@ -36,7 +36,7 @@ purchase_mono_ms(void)
 
 void
 purchase_init(struct purchase *p, const struct bg_config *cfg,
-    struct store *store, struct mp_client *mp, struct bg_log *log,
+    struct store_session *store, struct mp_client *mp, struct bg_log *log,
     long budget_ms)
 {
 	memset(p, 0, sizeof(*p));
@@ -45,7 +45,6 @@ purchase_init(struct purchase *p, const struct bg_config *cfg,
 	p->mp = mp;
 	p->log = log;
 	p->deadline = purchase_mono_ms() + budget_ms;
-	p->lock.fd = -1;
 }
 
 long
@@ -56,6 +55,15 @@ purchase_remaining(const struct purchase *p)
 	return left > 0 ? (long)left : 0;
 }
 
+/* The thread has no store session: nothing can be read or written. */
+static int
+no_store(struct bg_error *e)
+{
+	return bg_fail(e, 503, "store_unavailable", NULL,
+	    "the purchases cannot be reached now; try again");
+}
+
+/* The purchase's text, from the held purchase or else read as it is. */
 static int
 load(struct purchase *p, const char *id, struct bg_error *e)
 {
@@ -63,7 +71,11 @@ load(struct purchase *p, const char *id, struct bg_error *e)
 	size_t len;
 	int rc;
 
-	if (store_load(p->store, id, &text, &len, e) == -1)
+	if (p->store == NULL)
+		return no_store(e);
+	rc = p->held != NULL ? store_held_load(p->held, &text, &len, e) :
+	    store_peek(p->store, id, &text, &len, e);
+	if (rc == -1)
 		return -1;
 	rc = context_parse(&p->c, id, text, len, p->cfg->site, e);
 	free(text);
@@ -79,11 +91,12 @@ load(struct purchase *p, const char *id, struct bg_error *e)
 int
 purchase_open(struct purchase *p, const char *id, struct bg_error *e)
 {
-	int rc = store_lock(p->store, id, LOCK_WAIT_MS, &p->lock, e);
+	int rc;
 
-	if (rc != 0)
+	if (p->store == NULL)
+		return no_store(e);
+	if ((rc = store_hold(p->store, id, LOCK_WAIT_MS, &p->held, e)) != 0)
 		return rc;
-	p->locked = 1;
 	return load(p, id, e);
 }
 
@@ -122,7 +135,10 @@ purchase_save(struct purchase *p, struct bg_error *e)
 	if (text == NULL)
 		return bg_fail(e, 500, "internal_error", NULL,
 		    "cannot serialise the purchase");
-	if (store_save(p->store, p->c.id, text, len, e) == -1) {
+	if (p->held == NULL)
+		return bg_fail(e, 500, "internal_error", NULL,
+		    "purchase %s saved without its lock", p->c.id);
+	if (store_held_save(p->held, text, len, e) == -1) {
 		log_msg(p->log, CFG_LOG_ERROR, "purchase %s not saved: %s",
 		    p->c.id, e->message);
 		return -1;
@@ -136,9 +152,8 @@ purchase_close(struct purchase *p)
 	if (p->loaded)
 		context_free(&p->c);
 	p->loaded = 0;
-	if (p->locked)
-		store_unlock(p->store, &p->lock);
-	p->locked = 0;
+	store_release(p->held);
+	p->held = NULL;
 }
 
 json_object *

@@ -22,12 +22,11 @@
 
 struct purchase {
 	const struct bg_config	*cfg;
-	struct store		*store;
+	struct store_session	*store;		/* the thread's, or NULL */
 	struct mp_client	*mp;
 	struct bg_log		*log;
 	int64_t			 deadline;	/* monotonic ms */
-	struct store_lock	 lock;
-	int			 locked;
+	struct store_held	*held;		/* its lock, or NULL */
 	struct bg_context	 c;
 	int			 loaded;
 	long			 upstream_ms;
@@ -38,7 +37,7 @@ struct purchase {
 };
 
 void	 purchase_init(struct purchase *p, const struct bg_config *cfg,
-	    struct store *store, struct mp_client *mp, struct bg_log *log,
+	    struct store_session *store, struct mp_client *mp, struct bg_log *log,
 	    long budget_ms);
 
 /*

@@ -31,6 +31,7 @@
 struct run {
 	struct bg_ctx		*ctx;
 	struct mp_client	*mp;
+	struct store_session	*store;
 	int64_t			 age_ms;
 	long			 seen, settled, busy, failed;
 };
@@ -90,7 +91,7 @@ one(struct run *run, const char *id)
 
 	run->seen++;
 	bg_error_clear(&e);
-	purchase_init(&p, ctx->cfg, ctx->store, run->mp, ctx->log,
+	purchase_init(&p, ctx->cfg, run->store, run->mp, ctx->log,
 	    ctx->cfg->request_deadline_ms);
 	rc = purchase_open(&p, id, &e);
 	if (rc == 1)
@@ -136,15 +137,21 @@ reconcile_command(int argc, char **argv, struct bg_ctx *ctx)
 	run.ctx = ctx;
 	if ((rc = parse(argc, argv, &run.age_ms)) != 0)
 		return rc;
-	/* Listed first, settled after: settling rewrites the directory. */
 	bg_error_clear(&e);
-	if (store_ids(ctx->store, &ids, &e) == -1) {
+	if (store_session_open(ctx->store, &run.store, &e) == -1) {
+		fprintf(stderr, "brickgate reconcile: %s\n", e.message);
+		return EX_FAIL;
+	}
+	/* Listed first, settled after: settling rewrites the directory. */
+	if (store_ids(run.store, &ids, &e) == -1) {
 		fprintf(stderr, "brickgate reconcile: cannot list the "
 		    "purchases: %s\n", e.status ? e.message : "out of memory");
+		store_session_close(run.store);
 		return EX_FAIL;
 	}
 	if ((run.mp = mp_client_new(ctx->cfg, ctx->secrets)) == NULL) {
 		store_ids_free(&ids);
+		store_session_close(run.store);
 		fprintf(stderr, "brickgate reconcile: out of memory\n");
 		return EX_FAIL;
 	}
@@ -152,6 +159,7 @@ reconcile_command(int argc, char **argv, struct bg_ctx *ctx)
 		one(&run, ids.v[i]);
 	store_ids_free(&ids);
 	mp_client_free(run.mp);
+	store_session_close(run.store);
 	fprintf(stderr, "brickgate reconcile: %ld purchases, %ld settled, "
 	    "%ld busy, %ld failed\n", run.seen, run.settled, run.busy,
 	    run.failed);

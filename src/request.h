@@ -21,10 +21,12 @@
 #define ROUTE_MAX 64
 
 struct mp_client;
+struct store_session;
 
 struct bg_request {
 	struct bg_io	*io;
 	struct mp_client *mp;			/* the thread's API client */
+	struct store_session *store;		/* its store session, or NULL */
 	const char	*method;		/* "GET", "POST", ... */
 	char		 route[ROUTE_MAX + 1];	/* last path segment */
 	struct query	 query;

@@ -48,7 +48,8 @@ safe_token(const char *s)
 }
 
 void
-server_handle(struct bg_ctx *ctx, struct mp_client *mp, struct bg_io *io)
+server_handle(struct bg_ctx *ctx, const struct bg_worker *w,
+    struct bg_io *io)
 {
 	struct bg_request r;
 	struct bg_error e;
@@ -57,7 +58,8 @@ server_handle(struct bg_ctx *ctx, struct mp_client *mp, struct bg_io *io)
 	if (request_begin(&r, io, &e) == -1)
 		respond_error(&r, &e, NULL);
 	else {
-		r.mp = mp;
+		r.mp = w->mp;
+		r.store = w->store;
 		/* For operators chasing a request that never ends. */
 		log_msg(ctx->log, CFG_LOG_DEBUG, "begin method=%.10s route=/%s",
 		    safe_token(r.method), safe_token(r.route));
@@ -274,6 +276,28 @@ accept_transient(int err)
 	return 0;
 }
 
+/* A thread's own API client and store session. */
+static void
+worker_open(struct bg_ctx *ctx, struct bg_worker *w)
+{
+	struct bg_error e;
+
+	w->mp = mp_client_new(ctx->cfg, ctx->secrets);
+	w->store = NULL;
+	bg_error_clear(&e);
+	/* A CGI run with a broken configuration has no store to open. */
+	if (ctx->store->ops != NULL &&
+	    store_session_open(ctx->store, &w->store, &e) == -1)
+		log_msg(ctx->log, CFG_LOG_ERROR, "store: %s", e.message);
+}
+
+static void
+worker_close(struct bg_worker *w)
+{
+	store_session_close(w->store);
+	mp_client_free(w->mp);
+}
+
 static void *
 worker(void *arg)
 {
@@ -281,11 +305,10 @@ worker(void *arg)
 	struct pollfd pfd;
 	FCGX_Request req;
 	struct bg_io io;
-	struct mp_client *mp;
+	struct bg_worker w;
 	int rc, kind;
 
-	/* One API client per thread: its connection stays open. */
-	mp = mp_client_new(p->ctx->cfg, p->ctx->secrets);
+	worker_open(p->ctx, &w);
 	FCGX_InitRequest(&req, p->listen_fd, 0);
 	for (;;) {
 		if (req.ipcFd < 0) {
@@ -317,11 +340,11 @@ worker(void *arg)
 			continue;
 		}
 		io_fcgi(&io, &req);
-		server_handle(p->ctx, mp, &io);
+		server_handle(p->ctx, &w, &io);
 		FCGX_Finish_r(&req);
 	}
 	FCGX_Free(&req, 1);
-	mp_client_free(mp);
+	worker_close(&w);
 	pthread_mutex_lock(&p->done_mu);
 	p->alive--;
 	pthread_cond_signal(&p->done_cv);
@@ -472,13 +495,13 @@ server_run_fcgi(struct bg_ctx *ctx, int listen_fd)
 int
 server_run_cgi(struct bg_ctx *ctx)
 {
-	struct mp_client *mp;
+	struct bg_worker w;
 	struct bg_io io;
 
-	mp = mp_client_new(ctx->cfg, ctx->secrets);
+	worker_open(ctx, &w);
 	io_cgi(&io);
-	server_handle(ctx, mp, &io);
+	server_handle(ctx, &w, &io);
 	io_cgi_drain(&io);
-	mp_client_free(mp);
+	worker_close(&w);
 	return 0;
 }

@@ -10,10 +10,10 @@
 #include "transport.h"
 
 /*
- * Handles one request end to end: parse, route, answer, log.  mp is the
- * calling thread's own API client.
+ * Handles one request end to end: parse, route, answer, log, with the
+ * calling thread's own API client and store session.
  */
-void	 server_handle(struct bg_ctx *ctx, struct mp_client *mp,
+void	 server_handle(struct bg_ctx *ctx, const struct bg_worker *w,
 	    struct bg_io *io);
 
 /*

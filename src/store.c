@@ -1,11 +1,106 @@
 /*
- * store.c - what commands over every purchase need from any store back
- * end, written once on top of the interface.
+ * store.c - the store interface's entry points, which pick the back end
+ * and call through its table, and what commands over every purchase
+ * need from any back end, written once on top of it.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "store.h"
+#include "store_file.h"
+
+int
+store_open(struct store *s, const struct bg_config *cfg, struct bg_error *e)
+{
+	memset(s, 0, sizeof(*s));
+	return store_file_open(s, cfg->context_dir, e);
+}
+
+void
+store_close(struct store *s)
+{
+	if (s->ops != NULL)
+		s->ops->close(s);
+	s->ops = NULL;
+}
+
+int
+store_session_open(struct store *s, struct store_session **ss,
+    struct bg_error *e)
+{
+	*ss = NULL;
+	return s->ops->session_open(s, ss, e);
+}
+
+void
+store_session_close(struct store_session *ss)
+{
+	if (ss != NULL)
+		ss->store->ops->session_close(ss);
+}
+
+int
+store_hold(struct store_session *ss, const char *id, long wait_ms,
+    struct store_held **held, struct bg_error *e)
+{
+	*held = NULL;
+	return ss->store->ops->hold(ss, id, wait_ms, held, e);
+}
+
+int
+store_held_load(struct store_held *h, char **text, size_t *len,
+    struct bg_error *e)
+{
+	return h->session->store->ops->load(h, text, len, e);
+}
+
+int
+store_held_save(struct store_held *h, const char *text, size_t len,
+    struct bg_error *e)
+{
+	return h->session->store->ops->save(h, text, len, e);
+}
+
+int
+store_held_remove(struct store_held *h, struct bg_error *e)
+{
+	return h->session->store->ops->remove(h, e);
+}
+
+void
+store_release(struct store_held *h)
+{
+	if (h != NULL)
+		h->session->store->ops->release(h);
+}
+
+int
+store_peek(struct store_session *ss, const char *id, char **text,
+    size_t *len, struct bg_error *e)
+{
+	return ss->store->ops->peek(ss, id, text, len, e);
+}
+
+int
+store_create(struct store_session *ss, const char *id, const char *text,
+    size_t len, struct bg_error *e)
+{
+	return ss->store->ops->create(ss, id, text, len, e);
+}
+
+int
+store_list(struct store_session *ss, int (*fn)(const char *id, void *arg),
+    void *arg, struct bg_error *e)
+{
+	return ss->store->ops->list(ss, fn, arg, e);
+}
+
+int
+store_mtime(struct store_session *ss, const char *id, int64_t *ms,
+    struct bg_error *e)
+{
+	return ss->store->ops->mtime(ss, id, ms, e);
+}
 
 static int
 collect(const char *id, void *arg)
@@ -32,10 +127,11 @@ by_name(const void *a, const void *b)
 }
 
 int
-store_ids(struct store *s, struct store_ids *ids, struct bg_error *e)
+store_ids(struct store_session *ss, struct store_ids *ids,
+    struct bg_error *e)
 {
 	memset(ids, 0, sizeof(*ids));
-	if (store_list(s, collect, ids, e) == -1) {
+	if (store_list(ss, collect, ids, e) == -1) {
 		store_ids_free(ids);
 		return -1;
 	}

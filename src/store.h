@@ -1,9 +1,15 @@
 /*
- * store.h - where purchases live: one small interface (lock, load, save,
- * create, list, remove) so that a PostgreSQL back end for shops running
- * several hosts can replace the file store without touching the payment
- * flow.  The store moves bytes and holds locks; what the bytes mean is
- * context.c's business.
+ * store.h - where purchases live: one interface, so that the payment
+ * flow, webhooks, reconcile and the commands never know which back end
+ * runs (doc/design.md, The store).  The store moves bytes and holds
+ * locks; what the bytes mean is context.c's business.
+ *
+ * Three objects: the store, opened once per process from the
+ * configuration; a session, one per thread that uses it (a database
+ * back end keeps its connection there); and a held purchase, the lock on
+ * one purchase with what may be done under it (load, save, remove),
+ * released as one.  A back end embeds the generic struct as the first
+ * member of its own.
  */
 #ifndef BG_STORE_H
 #define BG_STORE_H
@@ -11,41 +17,48 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "error.h"
+#include "purchase_id.h"
 
 struct store;
-
-/* A held purchase lock; released by store_unlock(). */
-struct store_lock {
-	int	 fd;
-};
+struct store_session;
+struct store_held;
 
 struct store_ops {
+	int	(*session_open)(struct store *, struct store_session **,
+		    struct bg_error *);
+	void	(*session_close)(struct store_session *);
 	/*
 	 * Waits up to wait_ms for the purchase's exclusive lock.  0 when
-	 * held; 1 when still busy after wait_ms (nothing filled in e);
-	 * -1 on error (404 unknown_purchase when the purchase does not
-	 * exist: no lock is created for it).
+	 * held (*held set); 1 when still busy after wait_ms (nothing filled
+	 * in e); -1 on error (404 unknown_purchase when the purchase does
+	 * not exist: no lock is created for it).
 	 */
-	int	(*lock)(struct store *, const char *id, long wait_ms,
-		    struct store_lock *, struct bg_error *);
-	void	(*unlock)(struct store *, struct store_lock *);
-	/* The purchase's bytes, NUL-terminated; 404 unknown_purchase. */
-	int	(*load)(struct store *, const char *id, char **text,
+	int	(*hold)(struct store_session *, const char *id, long wait_ms,
+		    struct store_held **, struct bg_error *);
+	/* The held purchase's bytes, NUL-terminated; 404 unknown_purchase. */
+	int	(*load)(struct store_held *, char **text, size_t *len,
+		    struct bg_error *);
+	/* Replaces the held purchase atomically. */
+	int	(*save)(struct store_held *, const char *text, size_t len,
+		    struct bg_error *);
+	/* Removes the held purchase (the hold must still be released). */
+	int	(*remove)(struct store_held *, struct bg_error *);
+	/* Releases the lock and frees the held purchase. */
+	void	(*release)(struct store_held *);
+	/* A purchase's bytes read without its lock, as they are. */
+	int	(*peek)(struct store_session *, const char *id, char **text,
 		    size_t *len, struct bg_error *);
-	/* Replaces the purchase atomically; the caller holds its lock. */
-	int	(*save)(struct store *, const char *id, const char *text,
-		    size_t len, struct bg_error *);
-	/* Writes a new purchase; 409 when the id exists. */
-	int	(*create)(struct store *, const char *id, const char *text,
-		    size_t len, struct bg_error *);
+	/* Writes a new purchase; 409 purchase_exists when the id exists. */
+	int	(*create)(struct store_session *, const char *id,
+		    const char *text, size_t len, struct bg_error *);
 	/* Calls fn for every purchase id, in no particular order. */
-	int	(*list)(struct store *, int (*fn)(const char *id, void *arg),
-		    void *arg, struct bg_error *);
-	/* Removes a purchase and its lock; the caller holds the lock. */
-	int	(*remove)(struct store *, const char *id, struct bg_error *);
+	int	(*list)(struct store_session *,
+		    int (*fn)(const char *id, void *arg), void *arg,
+		    struct bg_error *);
 	/* Last modification of the purchase, in ms since the epoch. */
-	int	(*mtime)(struct store *, const char *id, int64_t *ms,
+	int	(*mtime)(struct store_session *, const char *id, int64_t *ms,
 		    struct bg_error *);
 	void	(*close)(struct store *);
 };
@@ -55,18 +68,44 @@ struct store {
 	void			*be;	/* the back end's own state */
 };
 
-/* The file store on `dir` (doc/design.md, The store). */
-int	 store_file_open(struct store *s, const char *dir, struct bg_error *e);
+struct store_session {
+	struct store	*store;
+};
 
-#define store_lock(s, id, ms, l, e)	((s)->ops->lock((s), (id), (ms), (l), (e)))
-#define store_unlock(s, l)		((s)->ops->unlock((s), (l)))
-#define store_load(s, id, t, n, e)	((s)->ops->load((s), (id), (t), (n), (e)))
-#define store_save(s, id, t, n, e)	((s)->ops->save((s), (id), (t), (n), (e)))
-#define store_create(s, id, t, n, e)	((s)->ops->create((s), (id), (t), (n), (e)))
-#define store_list(s, fn, a, e)		((s)->ops->list((s), (fn), (a), (e)))
-#define store_remove(s, id, e)		((s)->ops->remove((s), (id), (e)))
-#define store_mtime(s, id, ms, e)	((s)->ops->mtime((s), (id), (ms), (e)))
-#define store_close(s)			((s)->ops->close((s)))
+struct store_held {
+	struct store_session	*session;
+	char			 id[PURCHASE_ID_MAX + 1];
+};
+
+/* The back end the configuration names, opened; -1 with e. */
+int	 store_open(struct store *s, const struct bg_config *cfg,
+	    struct bg_error *e);
+void	 store_close(struct store *s);
+
+/* A session for the calling thread; -1 with e. */
+int	 store_session_open(struct store *s, struct store_session **ss,
+	    struct bg_error *e);
+void	 store_session_close(struct store_session *ss);
+
+int	 store_hold(struct store_session *ss, const char *id, long wait_ms,
+	    struct store_held **held, struct bg_error *e);
+int	 store_held_load(struct store_held *h, char **text, size_t *len,
+	    struct bg_error *e);
+int	 store_held_save(struct store_held *h, const char *text, size_t len,
+	    struct bg_error *e);
+int	 store_held_remove(struct store_held *h, struct bg_error *e);
+/* Releases and frees h; NULL is nothing to release. */
+void	 store_release(struct store_held *h);
+
+int	 store_peek(struct store_session *ss, const char *id, char **text,
+	    size_t *len, struct bg_error *e);
+int	 store_create(struct store_session *ss, const char *id,
+	    const char *text, size_t len, struct bg_error *e);
+int	 store_list(struct store_session *ss,
+	    int (*fn)(const char *id, void *arg), void *arg,
+	    struct bg_error *e);
+int	 store_mtime(struct store_session *ss, const char *id, int64_t *ms,
+	    struct bg_error *e);
 
 /* Every purchase id, sorted, as one array (for commands over all). */
 struct store_ids {
@@ -74,7 +113,8 @@ struct store_ids {
 	size_t	 n, cap;
 };
 
-int	 store_ids(struct store *s, struct store_ids *ids, struct bg_error *e);
+int	 store_ids(struct store_session *ss, struct store_ids *ids,
+	    struct bg_error *e);
 void	 store_ids_free(struct store_ids *ids);
 
 #endif

@@ -34,6 +34,17 @@ struct fstore {
 	int	 dirfd;
 };
 
+/* A session needs nothing of its own: the directory is shared. */
+struct fsession {
+	struct store_session	 s;
+};
+
+/* A held purchase is its open, flocked lock file. */
+struct fheld {
+	struct store_held	 h;
+	int			 fd;
+};
+
 static int
 dirfd_of(struct store *s)
 {
@@ -78,8 +89,27 @@ sleep_ms(long ms)
 }
 
 static int
-file_lock(struct store *s, const char *id, long wait_ms,
-    struct store_lock *l, struct bg_error *e)
+file_session_open(struct store *s, struct store_session **out,
+    struct bg_error *e)
+{
+	struct fsession *fs;
+
+	if ((fs = calloc(1, sizeof(*fs))) == NULL)
+		return sys_fail(e, "open a session of", "the file store");
+	fs->s.store = s;
+	*out = &fs->s;
+	return 0;
+}
+
+static void
+file_session_close(struct store_session *ss)
+{
+	free(ss);
+}
+
+/* The lock file, flocked within wait_ms: its fd, -2 busy, -1 error. */
+static int
+lock_file(struct store *s, const char *id, long wait_ms, struct bg_error *e)
 {
 	char name[PURCHASE_ID_MAX + 8];
 	long waited = 0;
@@ -101,26 +131,47 @@ file_lock(struct store *s, const char *id, long wait_ms,
 		}
 		if (waited >= wait_ms) {
 			close(fd);
-			return 1;
+			return -2;
 		}
 		sleep_ms(LOCK_POLL_MS);
 		waited += LOCK_POLL_MS;
 	}
-	l->fd = fd;
+	return fd;
+}
+
+static int
+file_hold(struct store_session *ss, const char *id, long wait_ms,
+    struct store_held **out, struct bg_error *e)
+{
+	struct fheld *fh;
+	int fd = lock_file(ss->store, id, wait_ms, e);
+
+	if (fd == -2)
+		return 1;
+	if (fd == -1)
+		return -1;
+	if ((fh = calloc(1, sizeof(*fh))) == NULL) {
+		close(fd);
+		return sys_fail(e, "hold", id);
+	}
+	fh->h.session = ss;
+	snprintf(fh->h.id, sizeof(fh->h.id), "%s", id);
+	fh->fd = fd;
+	*out = &fh->h;
 	return 0;
 }
 
 static void
-file_unlock(struct store *s, struct store_lock *l)
+file_release(struct store_held *h)
 {
-	(void)s;
-	if (l->fd != -1)
-		close(l->fd);	/* closing drops the flock */
-	l->fd = -1;
+	struct fheld *fh = (struct fheld *)h;
+
+	close(fh->fd);		/* closing drops the flock */
+	free(fh);
 }
 
 static int
-file_load(struct store *s, const char *id, char **text, size_t *len,
+read_purchase(struct store *s, const char *id, char **text, size_t *len,
     struct bg_error *e)
 {
 	char name[PURCHASE_ID_MAX + 8], *buf;
@@ -240,20 +291,36 @@ store_file_commit(struct store *s, const char *tmp, const char *id,
 }
 
 static int
-file_save(struct store *s, const char *id, const char *text, size_t len,
+file_load(struct store_held *h, char **text, size_t *len,
     struct bg_error *e)
 {
-	char tmp[STORE_TMP_MAX];
-
-	if (store_file_write_temp(s, id, text, len, 0660, tmp, e) == -1)
-		return -1;
-	return store_file_commit(s, tmp, id, e);
+	return read_purchase(h->session->store, h->id, text, len, e);
 }
 
 static int
-file_create(struct store *s, const char *id, const char *text, size_t len,
+file_peek(struct store_session *ss, const char *id, char **text,
+    size_t *len, struct bg_error *e)
+{
+	return read_purchase(ss->store, id, text, len, e);
+}
+
+static int
+file_save(struct store_held *h, const char *text, size_t len,
     struct bg_error *e)
 {
+	struct store *s = h->session->store;
+	char tmp[STORE_TMP_MAX];
+
+	if (store_file_write_temp(s, h->id, text, len, 0660, tmp, e) == -1)
+		return -1;
+	return store_file_commit(s, tmp, h->id, e);
+}
+
+static int
+file_create(struct store_session *ss, const char *id, const char *text,
+    size_t len, struct bg_error *e)
+{
+	struct store *s = ss->store;
 	char tmp[STORE_TMP_MAX], name[PURCHASE_ID_MAX + 8];
 	int dfd = dirfd_of(s), rc = 0;
 
@@ -272,9 +339,10 @@ file_create(struct store *s, const char *id, const char *text, size_t len,
 }
 
 static int
-file_list(struct store *s, int (*fn)(const char *, void *), void *arg,
-    struct bg_error *e)
+file_list(struct store_session *ss, int (*fn)(const char *, void *),
+    void *arg, struct bg_error *e)
 {
+	struct store *s = ss->store;
 	char id[PURCHASE_ID_MAX + 1];
 	struct dirent *de;
 	size_t n;
@@ -303,10 +371,11 @@ file_list(struct store *s, int (*fn)(const char *, void *), void *arg,
 }
 
 static int
-file_remove(struct store *s, const char *id, struct bg_error *e)
+file_remove(struct store_held *h, struct bg_error *e)
 {
 	char name[PURCHASE_ID_MAX + 8];
-	int dfd = dirfd_of(s);
+	int dfd = dirfd_of(h->session->store);
+	const char *id = h->id;
 
 	name_of(name, sizeof(name), id, ".json");
 	if (unlinkat(dfd, name, 0) == -1 && errno != ENOENT)
@@ -324,13 +393,14 @@ file_remove(struct store *s, const char *id, struct bg_error *e)
 }
 
 static int
-file_mtime(struct store *s, const char *id, int64_t *ms, struct bg_error *e)
+file_mtime(struct store_session *ss, const char *id, int64_t *ms,
+    struct bg_error *e)
 {
 	char name[PURCHASE_ID_MAX + 8];
 	struct stat st;
 
 	name_of(name, sizeof(name), id, ".json");
-	if (fstatat(dirfd_of(s), name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+	if (fstatat(dirfd_of(ss->store), name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 		return sys_fail(e, "stat", name);
 	*ms = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
 	return 0;
@@ -349,8 +419,9 @@ file_close(struct store *s)
 }
 
 static const struct store_ops file_ops = {
-	file_lock, file_unlock, file_load, file_save, file_create,
-	file_list, file_remove, file_mtime, file_close,
+	file_session_open, file_session_close, file_hold, file_load,
+	file_save, file_remove, file_release, file_peek, file_create,
+	file_list, file_mtime, file_close,
 };
 
 int

@@ -1,7 +1,8 @@
 /*
- * store_file.h - the first half of the file store's write, visible to
- * the unit tests so that they can stop exactly where a crash would: after
- * the temporary file is written and synced, before the rename.
+ * store_file.h - the file back end of the store: opening it, and the
+ * first half of its write, visible to the unit tests so that they can
+ * stop exactly where a crash would: after the temporary file is written
+ * and synced, before the rename.
  */
 #ifndef BG_STORE_FILE_H
 #define BG_STORE_FILE_H
@@ -9,6 +10,9 @@
 #include "store.h"
 
 #define STORE_TMP_MAX 128
+
+/* The file store on `dir` (doc/design.md, The store). */
+int	 store_file_open(struct store *s, const char *dir, struct bg_error *e);
 
 /*
  * Writes text into a fresh temporary file beside the purchase, with the

@@ -200,7 +200,7 @@ webhook_handle(struct bg_ctx *ctx, struct bg_request *r, struct bg_error *e)
 	if (!webhook_is_payment(&n))
 		return ack(r, "ignored");
 	snprintf(r->payment_id, sizeof(r->payment_id), "%s", n.data_id);
-	purchase_init(&p, ctx->cfg, ctx->store, r->mp, ctx->log,
+	purchase_init(&p, ctx->cfg, r->store, r->mp, ctx->log,
 	    ctx->cfg->request_deadline_ms);
 	rc = fetch(&p, n.data_id, &pay, e);
 	if (rc == 1)

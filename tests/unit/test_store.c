@@ -1,7 +1,9 @@
 /*
- * Unit tests: the file store of purchase contexts (doc/design.md, The store):
- * atomic writes that keep mode and group, lock files, listing, and what
- * a crash between writing the temporary file and renaming it leaves.
+ * Unit tests: the file store of purchase contexts (doc/design.md, The store)
+ * through the store interface: sessions, held purchases (lock, load,
+ * save, remove, release), atomic writes that keep mode and group, lock
+ * files, listing, and what a crash between writing the temporary file
+ * and renaming it leaves.
  */
 #include "tap.h"
 
@@ -20,6 +22,7 @@
 
 static char dir[256];
 static struct store st;
+static struct store_session *ss;
 
 static int
 setup(void **state)
@@ -31,7 +34,9 @@ setup(void **state)
 	snprintf(dir, sizeof(dir), "%s/store-XXXXXX", base ? base : "/tmp");
 	if (mkdtemp(dir) == NULL)
 		return -1;
-	return store_file_open(&st, dir, &e);
+	if (store_file_open(&st, dir, &e) == -1)
+		return -1;
+	return store_session_open(&st, &ss, &e);
 }
 
 static int
@@ -40,6 +45,7 @@ teardown(void **state)
 	char cmd[300];
 
 	(void)state;
+	store_session_close(ss);
 	store_close(&st);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	return system(cmd) == 0 ? 0 : -1;
@@ -52,9 +58,23 @@ load(const char *id)
 	char *text = NULL;
 	size_t len;
 
-	if (store_load(&st, id, &text, &len, &e) == -1)
+	if (store_peek(ss, id, &text, &len, &e) == -1)
 		return NULL;
 	return text;
+}
+
+/* Replaces a purchase's text under its lock. */
+static int
+save(const char *id, const char *text, size_t len, struct bg_error *e)
+{
+	struct store_held *h;
+	int rc;
+
+	if (store_hold(ss, id, 0, &h, e) != 0)
+		return -1;
+	rc = store_held_save(h, text, len, e);
+	store_release(h);
+	return rc;
 }
 
 /* Entries of the directory whose name ends with suffix. */
@@ -81,9 +101,9 @@ create_refuses_overwrite(void **state)
 	char *t;
 
 	(void)state;
-	assert_int_equal(store_create(&st, "o-1", "{\"amount\":\"1\"}", 14,
+	assert_int_equal(store_create(ss, "o-1", "{\"amount\":\"1\"}", 14,
 	    &e), 0);
-	assert_int_equal(store_create(&st, "o-1", "{}", 2, &e), -1);
+	assert_int_equal(store_create(ss, "o-1", "{}", 2, &e), -1);
 	assert_int_equal(e.status, 409);
 	t = load("o-1");
 	assert_string_equal(t, "{\"amount\":\"1\"}");
@@ -99,10 +119,10 @@ save_keeps_mode(void **state)
 	char path[300], *t;
 
 	(void)state;
-	assert_int_equal(store_create(&st, "o-2", "{}", 2, &e), 0);
+	assert_int_equal(store_create(ss, "o-2", "{}", 2, &e), 0);
 	snprintf(path, sizeof(path), "%s/o-2.json", dir);
 	assert_int_equal(chmod(path, 0640), 0);
-	assert_int_equal(store_save(&st, "o-2", "{\"a\":1}", 7, &e), 0);
+	assert_int_equal(save("o-2", "{\"a\":1}", 7, &e), 0);
 	assert_int_equal(stat(path, &sb), 0);
 	assert_int_equal(sb.st_mode & 07777, 0640);
 	t = load("o-2");
@@ -113,11 +133,12 @@ save_keeps_mode(void **state)
 static void
 unknown_purchase_gets_no_lock_file(void **state)
 {
-	struct store_lock l = { -1 };
+	struct store_held *h;
 	struct bg_error e;
 
 	(void)state;
-	assert_int_equal(store_lock(&st, "nobody", 100, &l, &e), -1);
+	assert_int_equal(store_hold(ss, "nobody", 100, &h, &e), -1);
+	assert_null(h);
 	assert_int_equal(e.status, 404);
 	assert_string_equal(e.code, "unknown_purchase");
 	assert_null(load("nobody"));
@@ -127,17 +148,34 @@ unknown_purchase_gets_no_lock_file(void **state)
 static void
 lock_excludes_and_times_out(void **state)
 {
-	struct store_lock a = { -1 }, b = { -1 };
+	struct store_session *other;
+	struct store_held *a, *b;
 	struct bg_error e;
+	char *t;
+	size_t len;
 
 	(void)state;
-	assert_int_equal(store_create(&st, "o-3", "{}", 2, &e), 0);
-	assert_int_equal(store_lock(&st, "o-3", 0, &a, &e), 0);
-	/* A second open file description: what another worker would do. */
-	assert_int_equal(store_lock(&st, "o-3", 50, &b, &e), 1);
-	store_unlock(&st, &a);
-	assert_int_equal(store_lock(&st, "o-3", 0, &b, &e), 0);
-	store_unlock(&st, &b);
+	assert_int_equal(store_create(ss, "o-3", "{}", 2, &e), 0);
+	assert_int_equal(store_hold(ss, "o-3", 0, &a, &e), 0);
+	assert_string_equal(a->id, "o-3");
+	/* Another worker's session: the purchase stays busy for it. */
+	assert_int_equal(store_session_open(&st, &other, &e), 0);
+	assert_int_equal(store_hold(other, "o-3", 50, &b, &e), 1);
+	assert_null(b);
+	/* The holder loads and saves under its lock. */
+	assert_int_equal(store_held_load(a, &t, &len, &e), 0);
+	assert_string_equal(t, "{}");
+	assert_int_equal(len, 2);
+	free(t);
+	assert_int_equal(store_held_save(a, "{\"x\":1}", 7, &e), 0);
+	store_release(a);
+	assert_int_equal(store_hold(other, "o-3", 0, &b, &e), 0);
+	assert_int_equal(store_held_load(b, &t, &len, &e), 0);
+	assert_string_equal(t, "{\"x\":1}");
+	free(t);
+	store_release(b);
+	store_session_close(other);
+	store_release(NULL);		/* nothing held: nothing to do */
 }
 
 /*
@@ -154,7 +192,7 @@ crash_between_write_and_rename(void **state)
 	int status;
 
 	(void)state;
-	assert_int_equal(store_create(&st, "o-4", "{\"v\":\"old\"}", 11, &e),
+	assert_int_equal(store_create(ss, "o-4", "{\"v\":\"old\"}", 11, &e),
 	    0);
 	pid = fork();
 	assert_true(pid >= 0);
@@ -167,8 +205,7 @@ crash_between_write_and_rename(void **state)
 	assert_string_equal(t, "{\"v\":\"old\"}");
 	free(t);
 	assert_int_equal(count_files(".tmp"), 1);
-	assert_int_equal(store_save(&st, "o-4", "{\"v\":\"newer\"}", 13, &e),
-	    0);
+	assert_int_equal(save("o-4", "{\"v\":\"newer\"}", 13, &e), 0);
 	t = load("o-4");
 	assert_string_equal(t, "{\"v\":\"newer\"}");
 	free(t);
@@ -187,26 +224,26 @@ add(const char *id, void *arg)
 static void
 list_skips_locks_and_temporaries(void **state)
 {
-	struct store_lock l = { -1 };
+	struct store_held *h;
 	struct bg_error e;
 	char seen[512] = "", path[300];
 	FILE *f;
 
 	(void)state;
-	assert_int_equal(store_create(&st, "o-5", "{}", 2, &e), 0);
-	assert_int_equal(store_lock(&st, "o-5", 0, &l, &e), 0);
-	store_unlock(&st, &l);
+	assert_int_equal(store_create(ss, "o-5", "{}", 2, &e), 0);
+	assert_int_equal(store_hold(ss, "o-5", 0, &h, &e), 0);
+	store_release(h);
 	snprintf(path, sizeof(path), "%s/not a purchase.json", dir);
 	f = fopen(path, "w");
 	fclose(f);
-	assert_int_equal(store_list(&st, add, seen, &e), 0);
+	assert_int_equal(store_list(ss, add, seen, &e), 0);
 	assert_non_null(strstr(seen, "o-5 "));
 	assert_null(strstr(seen, ".lock"));
 	assert_null(strstr(seen, "tmp"));
 	assert_null(strstr(seen, "not a"));
-	assert_int_equal(store_lock(&st, "o-5", 0, &l, &e), 0);
-	assert_int_equal(store_remove(&st, "o-5", &e), 0);
-	store_unlock(&st, &l);
+	assert_int_equal(store_hold(ss, "o-5", 0, &h, &e), 0);
+	assert_int_equal(store_held_remove(h, &e), 0);
+	store_release(h);
 	assert_null(load("o-5"));
 	snprintf(path, sizeof(path), "%s/o-5.lock", dir);
 	assert_int_equal(access(path, F_OK), -1);
