@@ -10,15 +10,21 @@
 #include "preference.h"
 #include "response.h"
 #include "router.h"
+#include "store.h"
 #include "webhook.h"
 #include "handler.h"
 
+/* Up, and able to reach the purchases (a load balancer's question). */
 static int
 route_healthz(struct bg_ctx *ctx, struct bg_request *r, struct bg_error *e)
 {
 	(void)ctx;
-	(void)e;
-	respond(r, 200, "{\"status\":\"ok\"}", NULL);
+	if (r->store == NULL || store_health(r->store, e) == -1) {
+		bg_error_clear(e);
+		respond(r, 503, "{\"status\":\"unavailable\","
+		    "\"store\":\"unreachable\"}", NULL);
+	} else
+		respond(r, 200, "{\"status\":\"ok\",\"store\":\"ok\"}", NULL);
 	return 0;
 }
 

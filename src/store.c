@@ -102,6 +102,12 @@ store_mtime(struct store_session *ss, const char *id, int64_t *ms,
 	return ss->store->ops->mtime(ss, id, ms, e);
 }
 
+int
+store_health(struct store_session *ss, struct bg_error *e)
+{
+	return ss->store->ops->health(ss, e);
+}
+
 static int
 collect(const char *id, void *arg)
 {

@@ -60,6 +60,8 @@ struct store_ops {
 	/* Last modification of the purchase, in ms since the epoch. */
 	int	(*mtime)(struct store_session *, const char *id, int64_t *ms,
 		    struct bg_error *);
+	/* 0 when the purchases can be reached now (for /healthz). */
+	int	(*health)(struct store_session *, struct bg_error *);
 	void	(*close)(struct store *);
 };
 
@@ -106,6 +108,7 @@ int	 store_list(struct store_session *ss,
 	    struct bg_error *e);
 int	 store_mtime(struct store_session *ss, const char *id, int64_t *ms,
 	    struct bg_error *e);
+int	 store_health(struct store_session *ss, struct bg_error *e);
 
 /* Every purchase id, sorted, as one array (for commands over all). */
 struct store_ids {

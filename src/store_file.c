@@ -406,6 +406,24 @@ file_mtime(struct store_session *ss, const char *id, int64_t *ms,
 	return 0;
 }
 
+/*
+ * The directory is reached through the descriptor opened at start-up: it
+ * still serves after a rename, but not once the directory is removed
+ * (no link left), when nothing could be written into it any more.
+ */
+static int
+file_health(struct store_session *ss, struct bg_error *e)
+{
+	struct stat st;
+
+	if (fstat(dirfd_of(ss->store), &st) == -1)
+		return sys_fail(e, "stat", "context_dir");
+	if (st.st_nlink == 0)
+		return bg_fail(e, 503, "store_unavailable", NULL,
+		    "context_dir was removed");
+	return 0;
+}
+
 static void
 file_close(struct store *s)
 {
@@ -421,7 +439,7 @@ file_close(struct store *s)
 static const struct store_ops file_ops = {
 	file_session_open, file_session_close, file_hold, file_load,
 	file_save, file_remove, file_release, file_peek, file_create,
-	file_list, file_mtime, file_close,
+	file_list, file_mtime, file_health, file_close,
 };
 
 int

@@ -68,6 +68,7 @@ def test_htaccess_cgi():
         assert r.status == 403, r
         # Routing is by PATH_INFO, whatever the query says.
         r = site.request("GET", "/cgi-bin/brickgate.cgi/healthz?x=/webhooks")
-        assert r.status == 200 and r.json() == {"status": "ok"}, r
+        assert r.status == 200 and \
+            r.json() == {"status": "ok", "store": "ok"}, r
     finally:
         site.stop()

@@ -26,7 +26,8 @@ def test_healthz():
     r = run_cgi("GET", "/cgi-bin/brickgate.cgi/healthz", config=CFG,
                 path_info="/healthz", content_type=None)
     assert r.rc == 0, r.stderr
-    assert r.status == 200 and r.body == '{"status":"ok"}', r.body
+    assert r.status == 200 and r.body == '{"status":"ok","store":"ok"}', \
+        r.body
     assert r.header("Content-Type") == "application/json; charset=utf-8"
     assert r.header("Content-Length") == str(len(r.body))
     assert "route=/healthz http=200" in r.stderr, r.stderr

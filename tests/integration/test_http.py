@@ -29,9 +29,25 @@ def nothing_written():
 def test_healthz():
     r = S.request("GET", "/healthz")
     assert r.status == 200, r
-    assert r.body == '{"status":"ok"}', r.body
+    assert r.body == '{"status":"ok","store":"ok"}', r.body
     assert r.header("Content-Type") == "application/json; charset=utf-8"
     assert r.header("Cache-Control") == "no-store"
+
+
+def test_healthz_says_when_the_store_is_gone():
+    s = Stack(name="gone").start()
+    try:
+        os.rmdir(s.ctx_dir)
+        r = s.request("GET", "/healthz")
+        assert r.status == 503, r
+        assert r.body == '{"status":"unavailable","store":"unreachable"}', \
+            r.body
+        assert r.header("Cache-Control") == "no-store"
+        assert "route=/healthz http=503" in s.log_text(), s.log_text()
+    finally:
+        rc = s.stop()
+        s.cleanup()
+    assert rc == 0, rc
 
 
 def test_mounted_under_any_prefix():

@@ -129,7 +129,7 @@ def test_listen_unix_socket():
     try:
         path = os.path.join(root, "l.sock")
         out = healthz_over_fcgi(path)
-        assert b"Status: 200" in out and b'{"status":"ok"}' in out, out
+        assert b"Status: 200" in out and b'{"status":"ok","store":"ok"}' in out, out
         # Reachable by the web server's group only.
         assert oct(os.stat(path).st_mode & 0o777) == "0o660"
     finally:
