@@ -8,12 +8,15 @@
  * Input: the file's text; each of its lines is also one environment
  * variable for a second configuration.  Checked: a configuration without
  * problems has a site and numbers in their bounds, and prints; a secret
- * (access_token) is printed as "(set, N characters, not shown)".
+ * (access_token) is printed as "(set, N characters, not shown)"; a
+ * database_url holding a password is never printed as it is (the
+ * password masked by conninfo_mask, which this input reaches).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "conninfo.h"
 #include "fuzz.h"
 
 #define MAX_ENV	64
@@ -24,7 +27,7 @@ int	 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void
 print_checked(const struct bg_config *c)
 {
-	char *text = NULL, *line;
+	char *text = NULL, *line, masked[4096];
 	size_t len = 0;
 	FILE *f;
 
@@ -38,6 +41,11 @@ print_checked(const struct bg_config *c)
 	fclose(f);
 	if ((line = strstr(text, "\naccess_token = ")) != NULL)
 		FUZZ_ASSERT(strncmp(line + 16, "(set, ", 6) == 0);
+	/* (An empty password masked makes a longer text that holds it.) */
+	if (c->database_url != NULL && c->database_url[0] != '\0' &&
+	    conninfo_mask(c->database_url, masked, sizeof(masked)) == 1 &&
+	    strstr(masked, c->database_url) == NULL)
+		FUZZ_ASSERT(strstr(text, c->database_url) == NULL);
 	free(text);
 }
 

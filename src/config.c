@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "conninfo.h"
 #include "secret_file.h"
 
 #ifndef SYSCONFDIR
@@ -29,6 +30,7 @@ enum ktype { K_STR, K_INT, K_BOOL, K_ENUM, K_URL, K_PATH };
 #define KEY_ENV_ONLY	0x1	/* never from the file or a flag */
 #define KEY_SECRET	0x2	/* never printed */
 #define KEY_HTTPS		0x4	/* URL must be https unless loopback */
+#define KEY_CONNINFO	0x8	/* printed with its password masked */
 
 struct keydef {
 	const char	*name;
@@ -52,8 +54,11 @@ static const struct keydef keys[CONFIG_NKEYS] = {
 	{ "api_base", K_URL, S(api_base), "https://api.mercadopago.com",
 	    0, 0, NULL, 0 },
 	{ "ca_file", K_PATH, S(ca_file), NULL, 0, 0, NULL, 0 },
+	{ "store", K_ENUM, E(store), "file", 0, 0, "file postgresql", 0 },
 	{ "context_dir", K_PATH, S(context_dir),
 	    LOCALSTATEDIR "/lib/brickgate/contexts", 0, 0, NULL, 0 },
+	{ "database_url", K_STR, S(database_url), NULL, 0, 0, NULL,
+	    KEY_CONNINFO },
 	{ "site", K_ENUM, 0, 0, "MLB", 0, 0, "MLA MLB MLM MPE MCO MLU MLC", 0 },
 	{ "notification_url", K_URL, S(notification_url), NULL, 0, 0, NULL,
 	    KEY_HTTPS },
@@ -541,6 +546,12 @@ finish_key(struct bg_config *c, int k, struct bg_problems *p)
 		*(const char **)((char *)c + kd->str_off) = v;
 }
 
+static int
+store_is(const struct bg_config *c, const char *name)
+{
+	return c->store != NULL && strcmp(c->store, name) == 0;
+}
+
 int
 config_check(struct bg_config *c, struct bg_problems *p)
 {
@@ -567,8 +578,13 @@ config_check(struct bg_config *c, struct bg_problems *p)
 			problems_add(p, "statement_descriptor: must be 1 to "
 			    "64 printable ASCII characters");
 	}
+	if (store_is(c, "postgresql") && c->database_url == NULL)
+		problems_add(p, "store = postgresql needs database_url");
+	if (store_is(c, "file") && c->database_url != NULL)
+		problems_add(p, "database_url is set but store is file: set "
+		    "store = postgresql, or drop database_url");
 	if (c->no_token)
-		;	/* `context` works on files only */
+		;	/* `context` and `db` call no API */
 	else if (c->access_token_file != NULL && c->access_token != NULL)
 		problems_add(p, "access token given twice: set "
 		    "access_token_file or BRICKGATE_ACCESS_TOKEN, not both");
@@ -597,7 +613,8 @@ config_finish(struct bg_config *c, struct bg_problems *p)
 		check_secret("webhook_secret_file", c->webhook_secret_file, p);
 	if (c->ca_file != NULL && access(c->ca_file, R_OK) == -1)
 		problems_add(p, "ca_file %s: %s", c->ca_file, strerror(errno));
-	if (c->context_dir != NULL)
+	/* The database holds the purchases: no directory is used. */
+	if (c->context_dir != NULL && store_is(c, "file"))
 		check_dir(c->context_dir, p);
 	if (c->log_file != NULL)
 		check_log_file(c->log_file, p);
@@ -607,6 +624,7 @@ config_finish(struct bg_config *c, struct bg_problems *p)
 void
 config_print(const struct bg_config *c, FILE *out)
 {
+	char masked[URL_MAX_LEN + 64];
 	int k;
 
 	fprintf(out, "config file: %s\n",
@@ -617,7 +635,10 @@ config_print(const struct bg_config *c, FILE *out)
 		if (keys[k].flags & KEY_SECRET)
 			fprintf(out, "%s = (set, %zu characters, not shown)",
 			    keys[k].name, strlen(c->raw[k]));
-		else
+		else if (keys[k].flags & KEY_CONNINFO) {
+			conninfo_mask(c->raw[k], masked, sizeof(masked));
+			fprintf(out, "%s = %s", keys[k].name, masked);
+		} else
 			fprintf(out, "%s = %s", keys[k].name, c->raw[k]);
 		fprintf(out, "    [%s]\n", source_names[c->src[k]]);
 	}
@@ -627,5 +648,11 @@ config_print(const struct bg_config *c, FILE *out)
 	    c->access_token_file ? c->access_token_file : "the environment");
 	fprintf(out, "webhooks: %s\n", c->webhook_secret_file ?
 	    "signature secret loaded" : "disabled (no webhook_secret_file)");
-	fprintf(out, "context_dir: %s is writable\n", c->context_dir);
+	if (store_is(c, "file"))
+		fprintf(out, "context_dir: %s is writable\n", c->context_dir);
+	else {
+		conninfo_mask(c->database_url, masked, sizeof(masked));
+		fprintf(out, "store: postgresql at %s (connected to on the "
+		    "first request)\n", masked);
+	}
 }

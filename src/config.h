@@ -32,7 +32,7 @@ enum log_level { CFG_LOG_ERROR, CFG_LOG_WARN, CFG_LOG_INFO, CFG_LOG_DEBUG };
 
 enum cfg_source { SRC_DEFAULT, SRC_FILE, SRC_ENV, SRC_FLAG };
 
-#define CONFIG_NKEYS 25
+#define CONFIG_NKEYS 27
 
 struct bg_config {
 	/* Raw text per key and where it came from, indexed like the table. */
@@ -44,7 +44,9 @@ struct bg_config {
 	const char *access_token;	/* environment only */
 	const char *api_base;
 	const char *ca_file;
+	const char *store;		/* "file" or "postgresql" */
 	const char *context_dir;
+	const char *database_url;	/* store = postgresql */
 	const char *notification_url;
 	const char *callback_url;
 	const char *return_url;

@@ -23,7 +23,7 @@ bad(struct bg_error *e, const struct bg_context *c, const char *field,
     const char *why)
 {
 	return bg_fail(e, 500, "invalid_context", NULL,
-	    "purchase context %s.json: %s %s", c->id, field, why);
+	    "purchase context %s: %s %s", c->id, field, why);
 }
 
 static const char *
@@ -352,13 +352,13 @@ context_parse(struct bg_context *c, const char *id, const char *text,
 	    == -1 || !json_object_is_type(c->root, json_type_object)) {
 		context_free(c);
 		return bg_fail(e, 500, "invalid_context", NULL,
-		    "purchase context %s.json is not a JSON object (%s)", id,
+		    "purchase context %s is not a JSON object (%s)", id,
 		    sub.status ? sub.message : "wrong type");
 	}
 	if (!json_object_object_get_ex(c->root, "amount", &v) || v == NULL) {
 		context_free(c);
 		return bg_fail(e, 500, "invalid_context", NULL,
-		    "purchase context %s.json: amount is missing", id);
+		    "purchase context %s: amount is missing", id);
 	}
 	/* Members set to null count as absent, like in the form. */
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)

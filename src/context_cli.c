@@ -189,9 +189,10 @@ all_ids(struct cli *c, struct store_ids *ids)
 {
 	struct bg_error e;
 
+	bg_error_clear(&e);
 	if (store_ids(c->ss, ids, &e) == -1) {
-		fprintf(stderr, "brickgate context: cannot list %s\n",
-		    c->cfg->context_dir);
+		fprintf(stderr, "brickgate context: cannot list the "
+		    "purchases: %s\n", e.status ? e.message : "out of memory");
 		return -1;
 	}
 	return 0;

@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "config.h"
 #include "context_cli.h"
+#include "db_cli.h"
 #include "method.h"
 #include "reconcile.h"
 #include "log.h"
@@ -42,6 +43,7 @@ usage(FILE *out)
 "                 [--email E] [--id ID] [--expires-in SECONDS] [--methods a,b]\n"
 "       brickgate context show ID | list | prune --older-than DAYS\n"
 "       brickgate reconcile [--older-than SECONDS]\n"
+"       brickgate db init | import DIR        (store = postgresql)\n"
 "       brickgate --list-methods | --version | --help\n"
 "\n"
 "brickgate takes Mercado Pago Payment Brick submissions for a web shop.\n"
@@ -52,10 +54,11 @@ usage(FILE *out)
 "\n"
 "Configuration keys (file `key = value`, environment BRICKGATE_KEY, or\n"
 "--key=value; later sources win): access_token_file, access_token\n"
-"(environment only), api_base, ca_file, context_dir, site, notification_url,\n"
-"callback_url, return_url, statement_descriptor, three_d_secure_mode,\n"
-"binary_mode, pix_expires_minutes, ticket_expires_days, webhook_secret_file,\n"
-"webhook_max_age_s, threads, connect_timeout_ms, api_timeout_ms,\n"
+"(environment only), api_base, ca_file, store, context_dir, database_url,\n"
+"site, notification_url, callback_url, return_url, statement_descriptor,\n"
+"three_d_secure_mode, binary_mode, pix_expires_minutes, ticket_expires_days,\n"
+"webhook_secret_file, webhook_max_age_s, threads, connect_timeout_ms,\n"
+"api_timeout_ms,\n"
 "api_retries, request_deadline_ms, max_attempts, max_body_bytes, log_level,\n"
 "log_file.  Default config file: %s/brickgate/brickgate.conf\n",
 	    SYSCONFDIR);
@@ -113,15 +116,16 @@ parse_args(int argc, char **argv, struct opts *o, struct bg_config *c,
 			continue;
 		}
 		if (i == 1 && (strcmp(argv[i], "context") == 0 ||
-		    strcmp(argv[i], "reconcile") == 0)) {
+		    strcmp(argv[i], "reconcile") == 0 ||
+		    strcmp(argv[i], "db") == 0)) {
 			o->cmd = i;
 			continue;
 		}
 		if (strncmp(argv[i], "--", 2) != 0) {
 			if (!apply && o->cmd == 0)
 				problems_add(p, "unexpected argument '%s' (the "
-				    "context and reconcile commands come with "
-				    "purchase contexts)", argv[i]);
+				    "context, reconcile and db commands come "
+				    "first)", argv[i]);
 			continue;
 		}
 		used = cli_flag(argc, argv, i, &flag, &len, &value);
@@ -166,8 +170,10 @@ load_config(int argc, char **argv, struct opts *o, struct bg_config *c,
 
 	config_init(c);
 	parse_args(argc, argv, o, c, p, 0);
-	/* Contexts need no token; reconcile reads Mercado Pago. */
-	c->no_token = o->cmd != 0 && strcmp(argv[o->cmd], "context") == 0;
+	/* Contexts and the database need no token; reconcile reads
+	 * Mercado Pago. */
+	c->no_token = o->cmd != 0 && (strcmp(argv[o->cmd], "context") == 0 ||
+	    strcmp(argv[o->cmd], "db") == 0);
 	if ((path = o->config) == NULL && (path = getenv("BRICKGATE_CONFIG"))
 	    == NULL) {
 		path = SYSCONFDIR "/brickgate/brickgate.conf";
@@ -203,10 +209,12 @@ main(int argc, char **argv)
 		problems_add(&probs, "%s", why);
 	cgi = o.listen == NULL && !o.check && inherited == -1 &&
 	    getenv("GATEWAY_INTERFACE") != NULL;
-	if (o.cmd != 0 && strcmp(argv[o.cmd], "context") == 0) {
+	if (o.cmd != 0 && (strcmp(argv[o.cmd], "context") == 0 ||
+	    strcmp(argv[o.cmd], "db") == 0)) {
 		print_problems(&probs);
-		rc = probs.n ? EX_CONFIG : context_command(argc - o.cmd,
-		    argv + o.cmd, &cfg);
+		rc = probs.n ? EX_CONFIG : strcmp(argv[o.cmd], "db") == 0 ?
+		    db_command(argc - o.cmd, argv + o.cmd, &cfg) :
+		    context_command(argc - o.cmd, argv + o.cmd, &cfg);
 		problems_free(&probs);
 		config_free(&cfg);
 		return rc;

@@ -67,7 +67,7 @@ no_store(struct bg_error *e)
 static int
 load(struct purchase *p, const char *id, struct bg_error *e)
 {
-	char *text;
+	char *text, where[PURCHASE_ID_MAX + 1024];
 	size_t len;
 	int rc;
 
@@ -80,8 +80,9 @@ load(struct purchase *p, const char *id, struct bg_error *e)
 	rc = context_parse(&p->c, id, text, len, p->cfg->site, e);
 	free(text);
 	if (rc == -1) {
-		/* The operator needs the file name; the buyer gets the code. */
-		log_msg(p->log, CFG_LOG_ERROR, "%s", e->message);
+		/* The operator needs the place; the buyer gets the code. */
+		store_where(p->store, id, where, sizeof(where));
+		log_msg(p->log, CFG_LOG_ERROR, "%s (%s)", e->message, where);
 		return -1;
 	}
 	p->loaded = 1;

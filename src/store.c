@@ -8,12 +8,23 @@
 
 #include "store.h"
 #include "store_file.h"
+#ifdef HAVE_LIBPQ
+#include "store_pg.h"
+#endif
 
 int
 store_open(struct store *s, const struct bg_config *cfg, struct bg_error *e)
 {
 	memset(s, 0, sizeof(*s));
-	return store_file_open(s, cfg->context_dir, e);
+	if (strcmp(cfg->store, "file") == 0)
+		return store_file_open(s, cfg->context_dir, e);
+#ifdef HAVE_LIBPQ
+	return store_pg_open(s, cfg->database_url, e);
+#else
+	return bg_fail(e, 500, "internal_error", NULL, "this brickgate was "
+	    "built without PostgreSQL support (configure found no libpq: "
+	    "Debian's libpq-dev)");
+#endif
 }
 
 void
@@ -106,6 +117,13 @@ int
 store_health(struct store_session *ss, struct bg_error *e)
 {
 	return ss->store->ops->health(ss, e);
+}
+
+void
+store_where(struct store_session *ss, const char *id, char *buf,
+    size_t size)
+{
+	ss->store->ops->where(ss->store, id, buf, size);
 }
 
 static int

@@ -62,6 +62,9 @@ struct store_ops {
 		    struct bg_error *);
 	/* 0 when the purchases can be reached now (for /healthz). */
 	int	(*health)(struct store_session *, struct bg_error *);
+	/* Where purchase id lives, for an operator's log line. */
+	void	(*where)(struct store *, const char *id, char *buf,
+		    size_t size);
 	void	(*close)(struct store *);
 };
 
@@ -109,6 +112,9 @@ int	 store_list(struct store_session *ss,
 int	 store_mtime(struct store_session *ss, const char *id, int64_t *ms,
 	    struct bg_error *e);
 int	 store_health(struct store_session *ss, struct bg_error *e);
+/* "<context_dir>/<id>.json", or the row's table and id. */
+void	 store_where(struct store_session *ss, const char *id, char *buf,
+	    size_t size);
 
 /* Every purchase id, sorted, as one array (for commands over all). */
 struct store_ids {

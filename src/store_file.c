@@ -32,6 +32,7 @@
 
 struct fstore {
 	int	 dirfd;
+	char	*dir;		/* as configured, for log lines */
 };
 
 /* A session needs nothing of its own: the directory is shared. */
@@ -425,12 +426,19 @@ file_health(struct store_session *ss, struct bg_error *e)
 }
 
 static void
+file_where(struct store *s, const char *id, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s.json", ((struct fstore *)s->be)->dir, id);
+}
+
+static void
 file_close(struct store *s)
 {
 	struct fstore *fs = s->be;
 
 	if (fs != NULL) {
 		close(fs->dirfd);
+		free(fs->dir);
 		free(fs);
 	}
 	s->be = NULL;
@@ -439,7 +447,7 @@ file_close(struct store *s)
 static const struct store_ops file_ops = {
 	file_session_open, file_session_close, file_hold, file_load,
 	file_save, file_remove, file_release, file_peek, file_create,
-	file_list, file_mtime, file_health, file_close,
+	file_list, file_mtime, file_health, file_where, file_close,
 };
 
 int
@@ -447,11 +455,15 @@ store_file_open(struct store *s, const char *dir, struct bg_error *e)
 {
 	struct fstore *fs;
 
-	if ((fs = calloc(1, sizeof(*fs))) == NULL)
+	if ((fs = calloc(1, sizeof(*fs))) == NULL ||
+	    (fs->dir = strdup(dir)) == NULL) {
+		free(fs);
 		return sys_fail(e, "open", dir);
+	}
 	fs->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fs->dirfd == -1) {
 		sys_fail(e, "open", dir);
+		free(fs->dir);
 		free(fs);
 		return -1;
 	}

@@ -50,7 +50,7 @@ parse_bad(const struct bg_site *site, const char *text, const char *message)
 	assert_null(c.root);	/* freed on failure */
 }
 
-#define PFX "purchase context order-1.json: "
+#define PFX "purchase context order-1: "
 
 static void
 minimal(void **state)
@@ -135,18 +135,18 @@ not_a_context(void **state)
 	parse_bad(mlb, "{}", PFX "amount is missing");
 	parse_bad(mlb, "{\"amount\":null}", PFX "amount is missing");
 	parse_bad(mlb, "[\"150.00\"]",
-	    "purchase context order-1.json is not a JSON object (wrong type)");
+	    "purchase context order-1 is not a JSON object (wrong type)");
 	parse_bad(mlb, "\"150.00\"",
-	    "purchase context order-1.json is not a JSON object (wrong type)");
+	    "purchase context order-1 is not a JSON object (wrong type)");
 	/* Not JSON: the reader's reason is in parentheses. */
 	bg_error_clear(&e);
 	assert_int_equal(context_parse(&c, "order-1", "{\"amount\":", 10, mlb,
 	    &e), -1);
 	unit_error(&e, 500, "invalid_context", "", NULL);
 	assert_non_null(strstr(e.message,
-	    "purchase context order-1.json is not a JSON object ("));
+	    "purchase context order-1 is not a JSON object ("));
 	assert_string_not_equal(e.message,
-	    "purchase context order-1.json is not a JSON object (wrong type)");
+	    "purchase context order-1 is not a JSON object (wrong type)");
 	/* Repeated members are not JSON brickgate reads. */
 	bg_error_clear(&e);
 	assert_int_equal(context_parse(&c, "order-1", "{\"amount\":\"1.00\","

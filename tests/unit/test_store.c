@@ -278,7 +278,7 @@ context_records(void **state)
 	    18, site_find("MLB"), &e), -1);
 	assert_string_equal(e.code, "invalid_context");
 	assert_int_equal(e.status, 500);
-	assert_non_null(strstr(e.message, "o-6.json"));
+	assert_non_null(strstr(e.message, "purchase context o-6: "));
 }
 
 int
