@@ -10,7 +10,7 @@ set -eu
 PKGS="autoconf automake libtool pkg-config make gcc libc6-dev
   libfcgi-dev libfcgi-bin spawn-fcgi libcurl4-openssl-dev libjson-c-dev
   libssl-dev libmicrohttpd-dev libqrencode-dev zlib1g-dev libcmocka-dev
-  nginx-light python3 curl util-linux ca-certificates"
+  libpq-dev nginx-light python3 curl util-linux ca-certificates"
 [ "${1:-}" = "--tests" ] && PKGS="$PKGS chromium man-db mandoc
   apache2-bin libapache2-mod-fcgid"
 # systemd (systemd-analyze, systemd-socket-activate) and logrotate: the
@@ -18,6 +18,9 @@ PKGS="autoconf automake libtool pkg-config make gcc libc6-dev
 [ "${1:-}" = "--tests" ] && PKGS="$PKGS systemd logrotate"
 # php-cli: the PHP storefront example (examples/storefront) is run.
 [ "${1:-}" = "--tests" ] && PKGS="$PKGS php-cli"
+# postgresql: a private server for the PostgreSQL store's tests (the
+# tests run their own cluster and never use the package's).
+[ "${1:-}" = "--tests" ] && PKGS="$PKGS postgresql"
 # The fuzz drivers (clang and libFuzzer's runtime; llvm for llvm-cov and
 # llvm-profdata), the static analyzers (cppcheck; scan-build is in
 # clang-tools) and valgrind.

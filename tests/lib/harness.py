@@ -95,12 +95,14 @@ def reachable(path):
 class Proc:
     """A child process with its output in files, stopped by its PID."""
 
-    def __init__(self, argv, env=None, log=None, cwd=None):
+    def __init__(self, argv, env=None, log=None, cwd=None, user=None):
+        """user: a (uid, gid) pair to run as (see as_user)."""
         self.argv = argv
         self.log = log
         out = open(log, "ab") if log else subprocess.DEVNULL
         self.p = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,
-                                  stdout=out, stderr=out, cwd=cwd)
+                                  stdout=out, stderr=out, cwd=cwd,
+                                  **as_user(user))
         if log:
             out.close()
         self.pid = self.p.pid
