@@ -167,9 +167,9 @@ def test_card_payment_recorded_in_the_database():
 
 def test_storefront_insert_then_pay():
     pid = "shop-7c1d"
-    DB.psql("INSERT INTO brickgate.purchases (id, context) VALUES "
-            "(%s, %s::jsonb)" % (literal(pid), literal(json.dumps(
-                {"amount": AMOUNTS["MLB"], "description": "Pedido 7"}))))
+    ONE.psql("INSERT INTO brickgate.purchases (id, context) VALUES "
+             "(%s, %s::jsonb)" % (literal(pid), literal(json.dumps(
+                 {"amount": AMOUNTS["MLB"], "description": "Pedido 7"}))))
     r = ONE.pay(pid, ONE.card_form())
     assert r.status == 201, r
     assert ONE.api_requests()[-1]["body"]["description"] == "Pedido 7"
@@ -191,7 +191,7 @@ def test_refusals_write_nothing_and_send_nothing():
             ONE.log(), ONE.log()
     finally:
         # It would fail reconcile's run below.
-        DB.psql("DELETE FROM brickgate.purchases WHERE id = 'bad-ctx'")
+        ONE.psql("DELETE FROM brickgate.purchases WHERE id = 'bad-ctx'")
 
 
 def test_concurrent_submits_on_two_hosts_make_one_payment():
@@ -237,7 +237,7 @@ def test_host_killed_holding_the_lock_the_other_settles():
              "CONTENT_LENGTH": str(len(body)), "REMOTE_ADDR": "127.0.0.1"})
     c.send_stdin(body, end=True)
     # The attempt is committed before the call: host 0 is in it now.
-    wait_for(lambda: DB.query(
+    wait_for(lambda: TWO.query(
         "SELECT context->'payment'->>'state' FROM brickgate.purchases "
         "WHERE id = %s" % literal(pid)) == [["creating"]],
         "the open attempt", timeout=20)
@@ -285,7 +285,8 @@ def test_reconcile_on_the_database():
     assert r.status == 201 and r.json()["status"] == "in_process", r
     ONE.set_status(r.json()["id"], "approved", "accredited")
     rc, out, err = run_brickgate(["reconcile", "--older-than", "0"], dict(
-        env(api_base="http://127.0.0.1:%d" % ONE.sb.port),
+        env(api_base="http://127.0.0.1:%d" % ONE.sb.port,
+            database_url=ONE.url),
         BRICKGATE_ACCESS_TOKEN=TOKEN))
     assert rc == 0, (rc, out, err)
     assert pid in out.split(), out

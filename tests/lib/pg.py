@@ -20,8 +20,8 @@ import unittest
 
 from fcgi_client import Client
 from harness import (BRICKGATE, NGINX, NGINX_CONF, SPAWN_FCGI, VALGRIND_EXIT,
-                     Proc, Stack, as_user, free_port, tmpdir, valgrind_argv,
-                     valgrind_problems)
+                     Proc, Stack, as_user, free_port, run_brickgate, tmpdir,
+                     valgrind_argv, valgrind_problems)
 import paytest
 
 USER = "postgres"
@@ -90,19 +90,33 @@ class Postgres:
             return rc
         return 0
 
-    def psql(self, sql, check=True):
+    def url_of(self, dbname):
+        return "host=127.0.0.1 port=%d user=%s dbname=%s" % (
+            self.port, USER, dbname)
+
+    def create_database(self, dbname):
+        """A new database with brickgate's schema (db init, as an operator
+        runs it); its connection string."""
+        self.psql("CREATE DATABASE %s" % dbname)
+        url = self.url_of(dbname)
+        rc, out, err = run_brickgate(["db", "init"], {
+            "BRICKGATE_STORE": "postgresql", "BRICKGATE_DATABASE_URL": url})
+        assert rc == 0, (rc, out, err)
+        return url
+
+    def psql(self, sql, check=True, db="postgres"):
         p = subprocess.run(["psql", "-X", "-q", "-At", "-v",
                             "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p",
-                            str(self.port), "-U", USER, "-d", "postgres",
+                            str(self.port), "-U", USER, "-d", db,
                             "-c", sql], capture_output=True, text=True,
                            timeout=60, stdin=subprocess.DEVNULL)
         if check:
             assert p.returncode == 0, (sql, p.stderr)
         return p
 
-    def query(self, sql):
+    def query(self, sql, db="postgres"):
         """The rows of a query, each a list of text fields."""
-        out = self.psql(sql).stdout
+        out = self.psql(sql, db=db).stdout
         return [line.split("|") for line in out.splitlines()]
 
     def log_tail(self, n=30):
@@ -173,18 +187,35 @@ class HostsStack(Stack):
                 raise AssertionError("brickgate %d exited with %s: %s" % (
                     i, bg.p.returncode, self.log_text()))
 
+    def kill_brickgate(self):
+        """SIGKILL to every host, as a crash of the one serving would;
+        host 0's exit status."""
+        rcs = [self.kill_host(i) for i in range(self.hosts)]
+        return rcs[0]
+
+    def restart_brickgate(self):
+        for i in range(self.hosts):
+            self.spawn_host(i)
+        for i in range(self.hosts):
+            self.wait_host(i)
+
     def kill_host(self, i):
         """SIGKILL to host i's brickgate; its exit status."""
         self.bgs[i].send(signal.SIGKILL)
         return self.bgs[i].p.wait(30)
 
     def restart_host(self, i):
-        """Starts host i again and waits until it answers /healthz on its
-        own socket (nginx's answer may come from another host)."""
         self.spawn_host(i)
+        self.wait_host(i)
+
+    def wait_host(self, i):
+        """Waits until host i answers /healthz on its own socket (nginx's
+        answer may come from another host)."""
         deadline = time.monotonic() + READY_WAIT_S
         while True:
-            self.check_alive()
+            if not self.bgs[i].alive():
+                raise AssertionError("brickgate %d exited with %s: %s" % (
+                    i, self.bgs[i].p.returncode, self.log_text()))
             try:
                 c = Client(self.socks[i])
                 c.begin({"REQUEST_METHOD": "GET", "REQUEST_URI": "/healthz",
@@ -233,31 +264,43 @@ class PgSite(paytest.Site):
     """paytest.Site whose purchases live in the PostgreSQL server db, the
     storefront writing them with the INSERT brickgate.conf(5) shows."""
 
+    sites = 0
+
     def __init__(self, db, site="MLB", config=None, hosts=1, **kw):
+        """Each site has a database of its own, as each shop would."""
         self.db = db
-        cfg = {"store": "postgresql", "database_url": db.url}
+        PgSite.sites += 1
+        self.dbname = "shop%d" % PgSite.sites
+        self.url = db.create_database(self.dbname)
+        cfg = {"store": "postgresql", "database_url": self.url}
         cfg.update(config or {})
         stack_class = type("Hosts%d" % hosts, (HostsStack,),
                            {"hosts": hosts})
         super().__init__(site, cfg, stack_class=stack_class, **kw)
 
+    def psql(self, sql):
+        return self.db.psql(sql, db=self.dbname)
+
+    def query(self, sql):
+        return self.db.query(sql, db=self.dbname)
+
     def write_raw(self, pid, text):
-        self.db.psql("INSERT INTO brickgate.purchases (id, context) VALUES "
-                     "(%s, %s::jsonb) ON CONFLICT (id) DO UPDATE SET "
-                     "context = EXCLUDED.context" % (literal(pid),
-                                                     literal(text)))
+        self.psql("INSERT INTO brickgate.purchases (id, context) VALUES "
+                  "(%s, %s::jsonb) ON CONFLICT (id) DO UPDATE SET "
+                  "context = EXCLUDED.context" % (literal(pid),
+                                                  literal(text)))
 
     def read(self, pid):
-        rows = self.db.query("SELECT context FROM brickgate.purchases WHERE "
-                             "id = %s" % literal(pid))
+        rows = self.query("SELECT context FROM brickgate.purchases WHERE "
+                          "id = %s" % literal(pid))
         assert len(rows) == 1, (pid, rows)
         return json.loads(rows[0][0])
 
     def snapshot(self):
         """Every purchase's id and a hash of its context."""
         return {r[0]: hashlib.sha256(r[1].encode()).hexdigest()
-                for r in self.db.query("SELECT id, context::text FROM "
-                                       "brickgate.purchases ORDER BY id")}
+                for r in self.query("SELECT id, context::text FROM "
+                                    "brickgate.purchases ORDER BY id")}
 
 
 def literal(text):
