@@ -3,12 +3,14 @@ test starts (tests/lib/pg.py): `brickgate db init` and `db import`, the
 context commands and reconcile on the database, payments through nginx
 on one host and on two hosts behind one nginx upstream (requests in
 turn), the database stopped (503 store_unavailable, nothing sent) and
-back (served again, no restart), and a host killed while it holds a
-purchase's lock.  Payments are counted on the sandbox's side."""
+back (served again, no restart), a host killed while it holds a
+purchase's lock, and one host's payment notified to the other.  Payments
+are counted on the sandbox's side."""
 import json
 import os
 import signal
 import threading
+import time
 
 from fcgi_client import Client
 from harness import TOKEN, expect_error, run_brickgate, tmpdir
@@ -291,3 +293,47 @@ def test_reconcile_on_the_database():
     assert rc == 0, (rc, out, err)
     assert pid in out.split(), out
     assert ONE.read(pid)["payment"]["status"] == "approved"
+
+
+def fcgi(sock, method, uri, body=b"", headers=None):
+    """One request straight at a host's FastCGI socket: its output."""
+    c = Client(sock)
+    p = {"REQUEST_METHOD": method, "REQUEST_URI": uri,
+         "QUERY_STRING": uri.partition("?")[2], "REMOTE_ADDR": "127.0.0.1",
+         "CONTENT_TYPE": "application/json",
+         "CONTENT_LENGTH": str(len(body))}
+    for k, v in (headers or {}).items():
+        p["HTTP_" + k.upper().replace("-", "_")] = v
+    c.begin(p)
+    c.send_stdin(body, end=True)
+    out = c.response()
+    c.close()
+    return out
+
+
+def test_webhook_for_one_hosts_payment_recorded_by_the_other():
+    w = PgSite(DB, "MLB", hosts=2, webhooks=True)
+    try:
+        pid = w.context()
+        form = paytest.dumps({"payment_method_id": "pix",
+                              "transaction_amount": paytest.RawNumber(
+                                  AMOUNTS["MLB"]),
+                              "payer": {"email": paytest.EMAIL}}).encode()
+        out = fcgi(w.stack.socks[0], "POST",
+                   "/process_payment?purchase_id=" + pid, form)
+        assert b"Status: 201" in out, out
+        pay_id = w.read(pid)["payment"]["id"]
+        w.set_status(pay_id, "approved", "accredited")
+        # Mercado Pago's notification, signed, to the other host.
+        rid = "9b2f0c1e-4d3a-4b5c-8e7f-0a1b2c3d4e5f"
+        ts = int(time.time())
+        sig = paytest.sign(paytest.WEBHOOK_SECRET, str(pay_id), rid, ts)
+        body = json.dumps({"type": "payment", "action": "payment.updated",
+                           "data": {"id": str(pay_id)}}).encode()
+        out = fcgi(w.stack.socks[1], "POST",
+                   "/webhooks?data.id=%d&type=payment" % pay_id, body,
+                   {"x-signature": sig, "x-request-id": rid})
+        assert b"Status: 200" in out and b'"recorded"' in out, out
+        assert w.read(pid)["payment"]["status"] == "approved"
+    finally:
+        w.stop()
