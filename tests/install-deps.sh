@@ -19,8 +19,10 @@ PKGS="autoconf automake libtool pkg-config make gcc libc6-dev
 # php-cli: the PHP storefront example (examples/storefront) is run.
 [ "${1:-}" = "--tests" ] && PKGS="$PKGS php-cli"
 # postgresql: a private server for the PostgreSQL store's tests (the
-# tests run their own cluster and never use the package's).
-[ "${1:-}" = "--tests" ] && PKGS="$PKGS postgresql"
+# tests run their own cluster and never use the package's); php-pgsql
+# and python3-psycopg2 for the storefront examples' database variant.
+[ "${1:-}" = "--tests" ] && PKGS="$PKGS postgresql php-pgsql
+  python3-psycopg2"
 # The fuzz drivers (clang and libFuzzer's runtime; llvm for llvm-cov and
 # llvm-profdata), the static analyzers (cppcheck; scan-build is in
 # clang-tools) and valgrind.

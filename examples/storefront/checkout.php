@@ -12,12 +12,19 @@
  *
  * Settings: edit the defaults below, or set them in the environment
  * (SetEnv in .htaccess, fastcgi_param, or the shell for php-cli).
+ * With brickgate's store = postgresql, set BRICKGATE_PG_DSN (a PDO DSN,
+ * "pgsql:host=/run/postgresql;dbname=shop"; PHP's pdo_pgsql, Debian's
+ * php-pgsql) and the purchase is inserted into brickgate.purchases
+ * instead of written into the context directory.
  */
 
 $CONTEXT_DIR = getenv('BRICKGATE_CONTEXT_DIR') ?: '/home/shop/brickgate/contexts';
 $BRICKGATE_URL = getenv('BRICKGATE_URL') ?: '/cgi-bin/brickgate.cgi';
 $PUBLIC_KEY = getenv('MP_PUBLIC_KEY') ?: 'APP_USR-REPLACE-WITH-YOUR-PUBLIC-KEY';
 $SITE = getenv('BRICKGATE_SITE') ?: 'MLB';
+$PG_DSN = getenv('BRICKGATE_PG_DSN') ?: null;
+$PG_USER = getenv('BRICKGATE_PG_USER') ?: null;
+$PG_PASSWORD = getenv('BRICKGATE_PG_PASSWORD') ?: null;
 $LOCALE = 'pt-BR';
 
 /*
@@ -77,13 +84,39 @@ function write_context($dir, $id, $context)
 	}
 }
 
+/*
+ * With the PostgreSQL store: one INSERT, the way brickgate.conf(5) shows
+ * it.  The primary key refuses a second purchase with the same id, so a
+ * purchase is never replaced; the commit is the database's to make
+ * durable.
+ */
+function insert_context($dsn, $user, $password, $id, $context)
+{
+	$db = new PDO($dsn, $user, $password,
+	    [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]);
+	$st = $db->prepare('INSERT INTO brickgate.purchases (id, context) ' .
+	    'VALUES (?, ?::jsonb)');
+	$st->execute([$id, json_encode($context, JSON_UNESCAPED_SLASHES |
+	    JSON_UNESCAPED_UNICODE | JSON_THROW_ON_ERROR)]);
+}
+
+function record_purchase($id, $context)
+{
+	global $CONTEXT_DIR, $PG_DSN, $PG_USER, $PG_PASSWORD;
+
+	if ($PG_DSN !== null)
+		insert_context($PG_DSN, $PG_USER, $PG_PASSWORD, $id, $context);
+	else
+		write_context($CONTEXT_DIR, $id, $context);
+}
+
 $total = 0;
 foreach ($cart as $item)
 	$total += $item['quantity'] * cents($item['unit_price']);
 
 /* Unguessable: /payment_status answers anyone who knows the id. */
 $purchase_id = bin2hex(random_bytes(16));
-write_context($CONTEXT_DIR, $purchase_id, [
+record_purchase($purchase_id, [
 	'amount' => decimal($total),
 	'site' => $SITE,
 	'description' => 'Pedido na Loja Exemplo',

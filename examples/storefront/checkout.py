@@ -10,7 +10,11 @@ the server: brickgate refuses a form whose amount differs.  A changed cart
 is a new purchase with a new id; a context is written once and never
 rewritten (brickgate records the payment in it).
 
-Settings come from the environment, with the defaults below."""
+Settings come from the environment, with the defaults below.  With
+brickgate's store = postgresql, set BRICKGATE_DATABASE_URL (the same
+libpq string brickgate uses) and the purchase is inserted into
+brickgate.purchases with psycopg2 (Debian's python3-psycopg2) instead of
+written into the context directory."""
 import html
 import json
 import os
@@ -25,6 +29,7 @@ BRICKGATE_URL = os.environ.get("BRICKGATE_URL", "/api")
 PUBLIC_KEY = os.environ.get("MP_PUBLIC_KEY",
                             "APP_USR-REPLACE-WITH-YOUR-PUBLIC-KEY")
 SITE = os.environ.get("BRICKGATE_SITE", "MLB")
+DATABASE_URL = os.environ.get("BRICKGATE_DATABASE_URL")
 LOCALE = "pt-BR"
 
 
@@ -64,13 +69,35 @@ def write_context(directory, purchase_id, context):
         os.close(dfd)
 
 
+def insert_context(url, purchase_id, context):
+    """With the PostgreSQL store: one INSERT, the way brickgate.conf(5)
+    shows it, committed before the page is shown.  The primary key
+    refuses a second purchase with the same id: none is replaced."""
+    import psycopg2     # only this store needs it
+    conn = psycopg2.connect(url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute("INSERT INTO brickgate.purchases (id, context) "
+                        "VALUES (%s, %s::jsonb)",
+                        (purchase_id, json.dumps(context)))
+    finally:
+        conn.close()
+
+
+def record_purchase(purchase_id, context):
+    if DATABASE_URL:
+        insert_context(DATABASE_URL, purchase_id, context)
+    else:
+        write_context(CONTEXT_DIR, purchase_id, context)
+
+
 def new_purchase(email):
     items = cart()
     total = sum(Decimal(i["unit_price"]) * i["quantity"] for i in items)
     amount = "%.2f" % total      # Decimal: exact, two places as summed
     # Unguessable: /payment_status answers anyone who knows the id.
     purchase_id = secrets.token_hex(16)
-    write_context(CONTEXT_DIR, purchase_id, {
+    record_purchase(purchase_id, {
         "amount": amount, "site": SITE,
         "description": "Pedido na Loja Exemplo",
         "payer": {"email": email}, "items": items,

@@ -17,6 +17,7 @@ from harness import TOKEN, expect_error, run_brickgate, tmpdir
 import paytest
 from paytest import AMOUNTS, wait_for
 from pg import PgSite, Postgres, literal
+import storefront
 
 DB = None
 ONE = None      # one host
@@ -337,3 +338,18 @@ def test_webhook_for_one_hosts_payment_recorded_by_the_other():
         assert w.read(pid)["payment"]["status"] == "approved"
     finally:
         w.stop()
+
+
+def test_storefront_examples_insert_into_the_database():
+    """examples/storefront/checkout.php (PDO pgsql) and checkout.py
+    (psycopg2) with the PostgreSQL store: the purchase they insert is
+    paid through brickgate, the cart sent as the payment's items."""
+    dsn = "pgsql:host=127.0.0.1;port=%d;dbname=%s" % (DB.port, ONE.dbname)
+    for kind in ("php", "py"):
+        pid, _ = storefront.render(kind, "/nonexistent", db=(dsn, ONE.url))
+        ctx = ONE.read(pid)
+        assert ctx["amount"] == storefront.AMOUNT, ctx
+        r = ONE.pay(pid, storefront.card_form(ONE, "134.8"))
+        assert r.status == 201 and r.json()["status"] == "approved", r
+        items = ONE.api_requests()[-1]["body"]["additional_info"]["items"]
+        assert [i["id"] for i in items] == ["sku-101", "sku-202"], items

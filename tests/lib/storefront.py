@@ -14,14 +14,18 @@ AMOUNT = "134.80"
 EMAIL = "buyer@example.com"
 
 
-def render(kind, ctx_dir, user=None):
+def render(kind, ctx_dir, user=None, db=None):
     """Runs the example once (as user, a (uid, gid) pair, when given:
     the account that owns the context dir); returns (purchase id,
-    page)."""
+    page).  db: (PDO DSN, libpq string) of the PostgreSQL store the
+    example then inserts the purchase into."""
     env = base_env()
     env.update({"BRICKGATE_CONTEXT_DIR": ctx_dir,
                 "BRICKGATE_URL": "/shop/pay",
                 "MP_PUBLIC_KEY": "TEST-public-key-1234"})
+    if db is not None:
+        env.update({"BRICKGATE_PG_DSN": db[0], "BRICKGATE_PG_USER":
+                    "postgres", "BRICKGATE_DATABASE_URL": db[1]})
     if kind == "php":
         php = shutil.which("php")
         assert php, "php-cli is missing: tests/install-deps.sh --tests " \
@@ -32,7 +36,10 @@ def render(kind, ctx_dir, user=None):
         env.update({"GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "GET",
                     "SERVER_NAME": "shop.example", "SERVER_PORT": "443",
                     "SERVER_PROTOCOL": "HTTP/1.1", "SCRIPT_NAME": "/"})
-        argv = [sys.executable, os.path.join(EXAMPLES, "checkout.py")]
+        # psycopg2 is Debian's (python3-psycopg2): its Python runs the
+        # example that uses it.
+        python = "/usr/bin/python3" if db is not None else sys.executable
+        argv = [python, os.path.join(EXAMPLES, "checkout.py")]
     if user:
         # The account's user may not enter the clone: a copy it can read.
         argv[1] = reachable(argv[1])
