@@ -63,6 +63,21 @@ no_store(struct bg_error *e)
 	    "the purchases cannot be reached now; try again");
 }
 
+/*
+ * The store could not be reached: why (the database's own words, a host
+ * name, a port) is the operator's, logged; the buyer gets the code.
+ */
+static int
+unreachable(struct purchase *p, const char *id, struct bg_error *e)
+{
+	if (e->status == 503) {
+		log_msg(p->log, CFG_LOG_ERROR, "purchase %s: %s", id,
+		    e->message);
+		no_store(e);
+	}
+	return -1;
+}
+
 /* The purchase's text, from the held purchase or else read as it is. */
 static int
 load(struct purchase *p, const char *id, struct bg_error *e)
@@ -76,7 +91,7 @@ load(struct purchase *p, const char *id, struct bg_error *e)
 	rc = p->held != NULL ? store_held_load(p->held, &text, &len, e) :
 	    store_peek(p->store, id, &text, &len, e);
 	if (rc == -1)
-		return -1;
+		return unreachable(p, id, e);
 	rc = context_parse(&p->c, id, text, len, p->cfg->site, e);
 	free(text);
 	if (rc == -1) {
@@ -96,7 +111,9 @@ purchase_open(struct purchase *p, const char *id, struct bg_error *e)
 
 	if (p->store == NULL)
 		return no_store(e);
-	if ((rc = store_hold(p->store, id, LOCK_WAIT_MS, &p->held, e)) != 0)
+	if ((rc = store_hold(p->store, id, LOCK_WAIT_MS, &p->held, e)) == -1)
+		return unreachable(p, id, e);
+	if (rc != 0)
 		return rc;
 	return load(p, id, e);
 }
@@ -142,6 +159,8 @@ purchase_save(struct purchase *p, struct bg_error *e)
 	if (store_held_save(p->held, text, len, e) == -1) {
 		log_msg(p->log, CFG_LOG_ERROR, "purchase %s not saved: %s",
 		    p->c.id, e->message);
+		if (e->status == 503)
+			no_store(e);
 		return -1;
 	}
 	return 0;

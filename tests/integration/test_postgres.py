@@ -8,6 +8,7 @@ purchase's lock, and one host's payment notified to the other.  Payments
 are counted on the sandbox's side."""
 import json
 import os
+import re
 import signal
 import threading
 import time
@@ -28,7 +29,7 @@ PASSWORD = "pg-Secret-7f3a9c1e"
 def setup_module():
     global DB, ONE, TWO
     DB = Postgres()
-    ONE = PgSite(DB, "MLB")
+    ONE = PgSite(DB, "MLB", password=PASSWORD)
     TWO = PgSite(DB, "MLB", {"threads": 8}, hosts=2)
 
 
@@ -263,8 +264,8 @@ def test_database_down_then_back():
     DB.stop()
     try:
         before = len(ONE.sb.ctl("GET", "requests")[1]["requests"])
-        r = ONE.pay(pid, form)
-        expect_error(r, 503, "store_unavailable")
+        refused = ONE.pay(pid, form)
+        expect_error(refused, 503, "store_unavailable")
         r = ONE.status(pid)
         expect_error(r, 503, "store_unavailable")
         r = ONE.stack.request("GET", "/healthz")
@@ -272,6 +273,11 @@ def test_database_down_then_back():
         assert r.json() == {"status": "unavailable", "store": "unreachable"}
         # Nothing reached Mercado Pago (the card token was made first).
         assert len(ONE.sb.ctl("GET", "requests")[1]["requests"]) == before
+        # libpq's words reach the log, not the buyer; the password never.
+        assert re.search(r"purchase %s: PostgreSQL: " % pid, ONE.log()), \
+            ONE.log()
+        assert "PostgreSQL" not in refused.body, refused.body
+        assert PASSWORD not in ONE.log() + refused.body
     finally:
         DB.start()
     # Served again without a restart, on the next requests.

@@ -266,12 +266,17 @@ class PgSite(paytest.Site):
 
     sites = 0
 
-    def __init__(self, db, site="MLB", config=None, hosts=1, **kw):
-        """Each site has a database of its own, as each shop would."""
+    def __init__(self, db, site="MLB", config=None, hosts=1, password=None,
+                 **kw):
+        """Each site has a database of its own, as each shop would.  A
+        password (which the server, trusting loopback, ignores) goes into
+        brickgate's database_url, for tests that it is never shown."""
         self.db = db
         PgSite.sites += 1
         self.dbname = "shop%d" % PgSite.sites
         self.url = db.create_database(self.dbname)
+        if password is not None:
+            self.url += " password=" + password
         cfg = {"store": "postgresql", "database_url": self.url}
         cfg.update(config or {})
         stack_class = type("Hosts%d" % hosts, (HostsStack,),
