@@ -32,8 +32,7 @@ def teardown_module():
         base.teardown_module()
     finally:
         if DB is not None:
-            rc = DB.stop()
-            DB.cleanup()
+            rc = DB.close()
             assert rc == 0, rc
 
 

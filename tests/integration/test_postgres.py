@@ -40,8 +40,7 @@ def teardown_module():
                 s.stop()
     finally:
         if DB is not None:
-            rc = DB.stop()
-            DB.cleanup()
+            rc = DB.close()
             assert rc == 0, rc
 
 

@@ -225,8 +225,7 @@ class Stack:
             self.spawn_brickgate()
             conf = os.path.join(self.root, "nginx.conf")
             with open(conf, "w") as f:
-                f.write(NGINX_CONF.format(root=self.root, sock=self.sock,
-                                          port=self.port))
+                f.write(self.nginx_conf())
             self.nginx = Proc([NGINX, "-p", self.root, "-c", conf, "-e",
                                os.path.join(self.root, "nginx-error.log")],
                               log=os.path.join(self.root, "nginx.out"))
@@ -235,6 +234,11 @@ class Stack:
             self.stop_quietly()
             raise
         return self
+
+    def nginx_conf(self):
+        """nginx's configuration: one upstream, brickgate's socket."""
+        return NGINX_CONF.format(root=self.root, sock=self.sock,
+                                 port=self.port)
 
     def stop_quietly(self):
         """stop() after a failure: what it raises would hide the first

@@ -19,7 +19,7 @@ import time
 import unittest
 
 from fcgi_client import Client
-from harness import (BRICKGATE, NGINX, NGINX_CONF, SPAWN_FCGI, VALGRIND_EXIT,
+from harness import (BRICKGATE, NGINX_CONF, SPAWN_FCGI, VALGRIND_EXIT,
                      Proc, Stack, as_user, free_port, run_brickgate, tmpdir,
                      valgrind_argv, valgrind_problems)
 import paytest
@@ -81,6 +81,13 @@ class Postgres:
             assert time.monotonic() < deadline, "postgres never became " \
                 "ready:\n" + self.log_tail()
             time.sleep(0.05)
+
+    def close(self):
+        """stop(), then its files go; the server's exit status."""
+        try:
+            return self.stop()
+        finally:
+            self.cleanup()
 
     def stop(self):
         """Fast shutdown (SIGINT): sessions are ended, the server exits."""
@@ -161,25 +168,12 @@ class HostsStack(Stack):
         else:
             self.bgs.append(proc)
 
-    def start(self):
-        try:
-            self.spawn_brickgate()
-            conf = os.path.join(self.root, "nginx.conf")
-            text = NGINX_CONF.format(root=self.root, sock=self.socks[0],
-                                     port=self.port)
-            servers = "".join("server unix:%s; " % s for s in self.socks)
-            text = text.replace("server unix:%s; " % self.socks[0],
-                                servers)
-            with open(conf, "w") as f:
-                f.write(text)
-            self.nginx = Proc([NGINX, "-p", self.root, "-c", conf, "-e",
-                               os.path.join(self.root, "nginx-error.log")],
-                              log=os.path.join(self.root, "nginx.out"))
-            self.wait_ready()
-        except BaseException:
-            self.stop_quietly()
-            raise
-        return self
+    def nginx_conf(self):
+        """One upstream of every host's socket: nginx takes them in turn."""
+        text = NGINX_CONF.format(root=self.root, sock=self.socks[0],
+                                 port=self.port)
+        servers = "".join("server unix:%s; " % s for s in self.socks)
+        return text.replace("server unix:%s; " % self.socks[0], servers)
 
     def check_alive(self):
         for i, bg in enumerate(getattr(self, "bgs", [])):
