@@ -246,7 +246,8 @@ class Bench:
         os.sync()
 
     def pay_run(self, label, path, prefix, seconds, rate_bound, conns=CONNS,
-                ctx=None, owner=None, port="FRONT_PORT", per=None, **opt):
+                ctx=None, owner=None, port="FRONT_PORT", per=None,
+                writer=None, **opt):
         """A run in which each request pays its own purchase: writes
         enough purchases for rate_bound payments/s (or per for each wrk
         thread), runs; a thread that paid them all idles, which only a
@@ -255,7 +256,10 @@ class Bench:
         exact = per is not None
         if not exact:
             per = int(math.ceil(rate_bound * seconds / WRK_THREADS)) + 100
-        self.contexts(ctx, prefix, per, owner)
+        if writer is not None:
+            writer(prefix, per)
+        else:
+            self.contexts(ctx, prefix, per, owner)
         r = self.wrk(label, path, "pay", conns, seconds, port=port,
                      prefix=prefix, per=per,
                      idle=path.rsplit("/", 1)[0] + "/healthz", **opt)
@@ -383,13 +387,26 @@ class Bench:
                 "BRICKGATE_LOG_FILE": os.path.join(self.logs, sock_log),
                 **({"BRICKGATE_CA_FILE": ca_file} if ca_file else {})}
 
-    def start_brickgate(self, name, api_base, ca_file=None):
+    def start_brickgate(self, name, api_base, ca_file=None, extra=None,
+                        wait=True):
         sock = os.path.join(self.run, name + ".sock")
+        env = self.bg_env(api_base, name + ".log", ca_file)
+        env.update(extra or {})
         p = self.procs.start(name, [
             "spawn-fcgi", "-n", "-s", sock, "-M", "0666", "--",
-            os.path.join(self.build, "brickgate")],
-            env=self.bg_env(api_base, name + ".log", ca_file))
-        wait_ready(self.procs, self.url("/%s/healthz" % name), name)
+            os.path.join(self.build, "brickgate")], env=env)
+        if wait:
+            wait_ready(self.procs, self.url("/%s/healthz" % name), name)
+        else:
+            # Behind a shared upstream: its own log says it is ready.
+            log_file = os.path.join(self.logs, name + ".log")
+            end = time.monotonic() + 20
+            while not (os.path.exists(log_file) and
+                       " ready: " in open(log_file).read()):
+                self.procs.check()
+                if time.monotonic() > end:
+                    raise SystemExit("%s never became ready" % name)
+                time.sleep(0.05)
         return p
 
     def start_node(self):
@@ -468,13 +485,15 @@ class Bench:
                          stop_sig=signal.SIGQUIT)
 
     def peak(self, key, label, path, mode, expect=201, rate_bound=None,
-             **kw):
-        """Warm-up, then the measured run, at CONNS connections."""
+             min_bound=0, **kw):
+        """Warm-up, then the measured run, at CONNS connections; a pay
+        run gets purchases for twice the warm-up's rate, at least
+        min_bound payments/s."""
         if mode == "pay":
             w = self.pay_run(label + "-warm", path, key + "w", self.warm_s,
                              rate_bound, **kw)
             self.drain(w)
-            bound = max(w["requests"] / w["seconds"] * 2, 200)
+            bound = max(w["requests"] / w["seconds"] * 2, 200, min_bound)
             r = self.pay_run(label, path, key, self.run_s, bound, **kw)
             r["warm_ok"] = w["ok"]
         else:
@@ -647,6 +666,93 @@ class Bench:
         self.results["upstream"]["2t"] = self.rotate_upstream_log("tls")
         return r
 
+    # -- the PostgreSQL store ------------------------------------------------
+
+    def start_pg(self):
+        """A private PostgreSQL server (tests/lib/pg.py) and a database
+        made by brickgate db init; False (and said) when it cannot run
+        here: the server needs root to run as its own user."""
+        if not self.root:
+            log("  PostgreSQL contenders skipped: the server is run as "
+                "user postgres, which needs root")
+            return False
+        from pg import Postgres
+        # Three brickgates of THREADS connections each, and the probe's.
+        self.pg = Postgres(["max_connections=%d" % (4 * THREADS + 20)])
+        self.pg.psql("CREATE DATABASE bench")
+        self.pg_url = self.pg.url_of("bench")
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+               "BRICKGATE_STORE": "postgresql",
+               "BRICKGATE_DATABASE_URL": self.pg_url}
+        subprocess.run([os.path.join(self.build, "brickgate"), "db",
+                        "init"], env=env, check=True, capture_output=True)
+        self.pg.psql("CREATE TABLE probe (v integer)", db="bench")
+        return True
+
+    def pg_contexts(self, prefix, per):
+        """per purchases for each wrk thread, inserted as a storefront
+        does, in one statement."""
+        self.pg.psql(
+            "INSERT INTO brickgate.purchases (id, context) SELECT "
+            "format('%%s-%%s-%%s', '%s', t, k), '%s'::jsonb FROM "
+            "generate_series(0, %d) t, generate_series(0, %d) k" % (
+                prefix, CONTEXT.decode().strip(), WRK_THREADS - 1, per - 1),
+            db="bench")
+
+    def pg_probe(self):
+        """Synchronous commits/s of the server from THREADS clients
+        (pgbench, one INSERT a transaction): what one durable commit per
+        payment would allow."""
+        script = os.path.join(self.run, "probe.sql")
+        with open(script, "w") as f:
+            f.write("INSERT INTO probe VALUES (1);\n")
+        p = subprocess.run([os.path.join(self.pg.bin, "pgbench"), "-n",
+                            "-c", str(THREADS), "-j", "2", "-T",
+                            str(max(self.probe_s, 2)), "-f", script, "-h",
+                            "127.0.0.1", "-p", str(self.pg.port), "-U",
+                            "postgres", "bench"], capture_output=True,
+                           text=True, check=True)
+        m = re.search(r"tps = ([\d.]+)", p.stdout)
+        rate = float(m.group(1))
+        log("  PostgreSQL probe, %d clients: %.0f synchronous commits/s" %
+            (THREADS, rate))
+        return rate
+
+    def wal_syncs(self):
+        return int(self.pg.query("SELECT wal_sync FROM pg_stat_wal",
+                                 db="bench")[0][0])
+
+    def pg_run(self, key, label, path, bound, min_bound=0):
+        w0 = self.wal_syncs()
+        r = self.peak(key, label, path, "pay", rate_bound=bound,
+                      min_bound=min_bound, writer=self.pg_contexts)
+        paid = r["ok"] + r["warm_ok"]
+        r["wal_syncs_per_payment"] = (self.wal_syncs() - w0) / max(paid, 1)
+        self.results["upstream"][key] = self.rotate_upstream_log(key)
+        log("       %.2f WAL syncs per payment" % r["wal_syncs_per_payment"])
+        return r
+
+    def postgres(self):
+        """Contender 2 with the PostgreSQL store: one host, then two
+        behind one upstream, with the server's own synchronous-commit
+        rate measured in the same run."""
+        if not self.start_pg():
+            return
+        api = "http://127.0.0.1:%d" % self.ports["UPSTREAM_PORT"]
+        extra = {"BRICKGATE_STORE": "postgresql",
+                 "BRICKGATE_DATABASE_URL": self.pg_url}
+        bound = self.pg_probe()
+        self.results["pg"] = {"commits_per_s": bound}
+        self.start_brickgate("bgpg", api, extra=extra)
+        one = self.pg_run("2p", "brickgate, PostgreSQL store, 1 host",
+                          "/bgpg/process_payment", bound)
+        for name in ("bgpg2a", "bgpg2b"):
+            self.start_brickgate(name, api, extra=extra, wait=False)
+        # Two hosts may make more than twice what one warm-up did.
+        self.pg_run("2pp", "brickgate, PostgreSQL store, 2 hosts",
+                    "/bgpg2/process_payment", bound,
+                    min_bound=3 * one["rate"])
+
     def go(self):
         log("bench: %s run, figures in %s" % (
             "quick" if self.quick else "full", OUT))
@@ -670,10 +776,13 @@ class Bench:
         self.rss_run(c2["rate"])
         self.slow()
         self.tls()
+        self.postgres()
         self.results["elapsed_s"] = self.elapsed()
 
     def stop(self):
         self.procs.stop_all()
+        if getattr(self, "pg", None) is not None:
+            self.pg.close()
 
 
 def versions(build):

@@ -31,6 +31,10 @@ ROWS = [
     ("slow", "2. against the 300 ms stand-in", "as 2"),
     ("2t", "2. with the stand-in over TLS", "as 2, HTTPS with a CA file, "
      "connections kept"),
+    ("2p", "2. PostgreSQL store, one host", "as 2, the purchases in "
+     "PostgreSQL (a synchronous commit per write)"),
+    ("2pp", "2. PostgreSQL store, two hosts", "as 2p, two brickgates behind "
+     "one upstream"),
     ("1@mod", "1. paced", "moderate rate"),
     ("3@mod", "3. paced", "moderate rate"),
     ("1@half", "1. paced", "half of 2's peak"),
@@ -104,6 +108,17 @@ def figures(res):
     t.append(("RSS flat (≤ 1 MB growth from %d to %d payments)" % (
         samples[0][0], f["rss_payments"]),
         "%+.2f MB" % f["rss_growth"], f["rss_growth"] <= 1.0))
+    if "2p" in runs:
+        for k in ("2p", "2pp"):
+            if k not in runs:
+                continue
+            t.append(("%s (PostgreSQL) ≥ 1.0 × 4 (one process)" % k,
+                      "%.0f/s = %.2f × %.0f/s" % (r(k), r(k) / r("4"),
+                                                  r("4")),
+                      r(k) >= r("4")))
+            w = runs[k].get("wal_syncs_per_payment", 0)
+            t.append(("%s: WAL syncs per payment ≤ 1" % k, "%.2f" % w,
+                      w <= 1.0))
     t.append(("≤ %d new upstream connections per 10 000 payments" % threads,
               "%.1f (%d opened for %d payments)" % (
                   f["bg_new_per_10k"], new, posts),
@@ -223,6 +238,18 @@ def markdown(res, f, targets, chart):
                    "connections opened for %s payments." % (
                        res["runs"]["2t"]["rate"], cpu("2t"), cpu("2"),
                        u.get("new_connections", "?"), u.get("posts", "?")))
+    if "2p" in res["runs"]:
+        pg = res.get("pg", {})
+        out.append("- PostgreSQL store: the server made %.0f synchronous "
+                   "commits/s from %d clients (pgbench, one INSERT each); "
+                   "one host made %.0f payments/s (%.2f WAL syncs per "
+                   "payment), two hosts %.0f/s (%.2f)." % (
+                       pg.get("commits_per_s", 0), st["threads"],
+                       res["runs"]["2p"]["rate"],
+                       res["runs"]["2p"].get("wal_syncs_per_payment", 0),
+                       res["runs"].get("2pp", {}).get("rate", 0),
+                       res["runs"].get("2pp", {}).get(
+                           "wal_syncs_per_payment", 0)))
     out.append("- With the 300 ms stand-in and %d clients: %.1f payments/s "
                "against an ideal of %d threads / 0.3 s = %.1f/s." % (
                    st["slow_conns"], res["runs"]["slow"]["rate"],

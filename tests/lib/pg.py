@@ -40,7 +40,9 @@ def bindir():
 
 
 class Postgres:
-    def __init__(self):
+    def __init__(self, settings=()):
+        """settings: more "name=value" server settings (-c)."""
+        self.settings = list(settings)
         self.bin = bindir()
         pw = pwd.getpwnam(USER)
         self.user = (pw.pw_uid, pw.pw_gid)
@@ -70,7 +72,8 @@ class Postgres:
         """Starts the server and waits until it answers a query."""
         self.proc = Proc([os.path.join(self.bin, "postgres"), "-D",
                           self.data, "-p", str(self.port), "-k", self.sock,
-                          "-c", "listen_addresses=127.0.0.1"],
+                          "-c", "listen_addresses=127.0.0.1"] +
+                         [a for s in self.settings for a in ("-c", s)],
                          log=self.log, cwd=self.root, user=self.user)
         deadline = time.monotonic() + READY_WAIT_S
         while True:
