@@ -199,6 +199,9 @@ class Bench:
                 os.path.join(HERE, "wrk.lua"), self.url("/", port), "--"] + \
             args
         servers = [p.pid for _, p, _ in self.procs.procs]
+        # The PostgreSQL server works for the 2p and 2pp payments too.
+        if getattr(self, "pg", None) is not None and self.pg.proc:
+            servers.append(self.pg.proc.pid)
         cpu0 = tree_cpu(servers)
         ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         p = subprocess.run(argv, capture_output=True, text=True,
