@@ -106,21 +106,6 @@ def expected_files():
     return {w.lstrip("/") for w in want}
 
 
-def help_keys(brickgate):
-    """The configuration keys `brickgate --help` lists."""
-    text = subprocess.run([brickgate, "--help"], capture_output=True,
-                          text=True, timeout=30, check=True).stdout
-    m = re.search(r"later sources win\):(.*?)Default config file", text,
-                  re.S)
-    assert m, text
-    body = re.sub(r"\([^)]*\)", "", m.group(1))
-    keys = [k.strip().rstrip(".") for k in body.split(",")]
-    for k in keys:
-        assert re.fullmatch(r"[a-z][a-z0-9_]*", k), (k, text)
-    assert len(keys) >= 20 and "access_token_file" in keys, keys
-    return keys
-
-
 def clean_env(**extra):
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("BRICKGATE_")}
@@ -165,7 +150,7 @@ def test_sample_config_is_valid_and_lists_every_key_with_its_default():
     assert len(defaults) >= 12, p.stdout
     with open(conf_path(d)) as f:
         conf = f.read()
-    for k in help_keys(brickgate):
+    for k in harness.help_keys(brickgate):
         if k == "access_token":     # environment only: described, no line
             assert "BRICKGATE_ACCESS_TOKEN" in conf
             continue
@@ -216,7 +201,7 @@ def test_conf_page_documents_every_key_of_help_with_its_default():
     d = root("a")
     brickgate = under(d, dirs["bindir"] + "/brickgate")
     text = rendered(under(d, dirs["mandir"] + "/man5/brickgate.conf.5"))
-    keys = help_keys(brickgate)
+    keys = harness.help_keys(brickgate)
     # Each key is an item (its own tag) whose text starts with its default.
     for k in keys:
         m = re.search(r"^ {7}%s(?:\n {14}| +)Default: (.*)$" % k, text,

@@ -128,6 +128,21 @@ class Proc:
         return self.p.returncode
 
 
+def help_keys(brickgate=BRICKGATE):
+    """The configuration keys `brickgate --help` lists, in its order."""
+    text = subprocess.run([brickgate, "--help"], capture_output=True,
+                          text=True, timeout=30, check=True).stdout
+    m = re.search(r"later sources win\):(.*?)Default config file", text,
+                  re.S)
+    assert m, text
+    body = re.sub(r"\([^)]*\)", "", m.group(1))
+    keys = [k.strip().rstrip(".") for k in body.split(",")]
+    for k in keys:
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", k), (k, text)
+    assert len(keys) >= 20 and "access_token_file" in keys, keys
+    return keys
+
+
 def write_secret(path, text, mode=0o600):
     with open(path, "w") as f:
         f.write(text + "\n")
