@@ -64,6 +64,9 @@ keep_or_remove_tmp() {
   fi
 }
 trap keep_or_remove_tmp EXIT
+# Stopped by a signal: the runner in the foreground stops what it started
+# (tests/run.py); this shell then goes, and its runtime directory with it.
+trap 'failed=$((failed + 1)); exit 130' INT TERM
 
 # 0. The shared-hosting build (libfcgi and json-c linked in, configure
 # --enable-static-deps): test_shared_hosting.py uploads its binary.
