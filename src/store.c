@@ -3,8 +3,10 @@
  * and call through its table, and what commands over every purchase
  * need from any back end, written once on top of it.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store.h"
 #include "store_file.h"
@@ -111,6 +113,24 @@ store_mtime(struct store_session *ss, const char *id, int64_t *ms,
     struct bg_error *e)
 {
 	return ss->store->ops->mtime(ss, id, ms, e);
+}
+
+#define LOCK_POLL_MS	10
+
+int
+store_wait_lock(int (*try_lock)(void *arg), void *arg, long wait_ms)
+{
+	struct timespec ts = { 0, LOCK_POLL_MS * 1000000L };
+	long waited = 0;
+	int rc;
+
+	while ((rc = try_lock(arg)) == 0 && waited < wait_ms) {
+		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+			;
+		ts.tv_nsec = LOCK_POLL_MS * 1000000L;
+		waited += LOCK_POLL_MS;
+	}
+	return rc;
 }
 
 int

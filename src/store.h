@@ -116,6 +116,15 @@ int	 store_health(struct store_session *ss, struct bg_error *e);
 void	 store_where(struct store_session *ss, const char *id, char *buf,
 	    size_t size);
 
+/*
+ * For the back ends: the bounded wait for a purchase's lock.  Their
+ * locks (flock, pg_try_advisory_lock) only try, never wait with a bound,
+ * so this calls try_lock(arg) every few milliseconds while it answers 0
+ * (busy), for at most wait_ms.  Returns its last answer: 1 taken, 0 still
+ * busy, -1 failed.
+ */
+int	 store_wait_lock(int (*try_lock)(void *arg), void *arg, long wait_ms);
+
 /* Every purchase id, sorted, as one array (for commands over all). */
 struct store_ids {
 	char	**v;

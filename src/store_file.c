@@ -19,7 +19,6 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "purchase_id.h"
@@ -28,7 +27,6 @@
 
 /* A context with every attempt recorded stays far below this. */
 #define MAX_CONTEXT_BYTES (4 * 1024 * 1024)
-#define LOCK_POLL_MS 10
 
 struct fstore {
 	int	 dirfd;
@@ -80,15 +78,6 @@ exists(struct store *s, const char *id, struct bg_error *e)
 	return sys_fail(e, "stat", name);
 }
 
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
-
 static int
 file_session_open(struct store *s, struct store_session **out,
     struct bg_error *e)
@@ -108,13 +97,21 @@ file_session_close(struct store_session *ss)
 	free(ss);
 }
 
+/* One try of flock(): 1 taken, 0 held by another, -1 failed (errno). */
+static int
+try_flock(void *arg)
+{
+	if (flock(*(int *)arg, LOCK_EX | LOCK_NB) == 0)
+		return 1;
+	return errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
+}
+
 /* The lock file, flocked within wait_ms: its fd, -2 busy, -1 error. */
 static int
 lock_file(struct store *s, const char *id, long wait_ms, struct bg_error *e)
 {
 	char name[PURCHASE_ID_MAX + 8];
-	long waited = 0;
-	int fd;
+	int fd, rc;
 
 	/* No lock file for a purchase that does not exist. */
 	if (exists(s, id, e) == -1)
@@ -124,20 +121,12 @@ lock_file(struct store *s, const char *id, long wait_ms, struct bg_error *e)
 	    O_NOFOLLOW, 0660);
 	if (fd == -1)
 		return sys_fail(e, "open", name);
-	/* flock() has no timeout; polling keeps the wait bounded. */
-	while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		if (errno != EWOULDBLOCK && errno != EINTR) {
-			close(fd);
-			return sys_fail(e, "flock", name);
-		}
-		if (waited >= wait_ms) {
-			close(fd);
-			return -2;
-		}
-		sleep_ms(LOCK_POLL_MS);
-		waited += LOCK_POLL_MS;
-	}
-	return fd;
+	if ((rc = store_wait_lock(try_flock, &fd, wait_ms)) == 1)
+		return fd;
+	if (rc == -1)
+		sys_fail(e, "flock", name);
+	close(fd);
+	return rc == -1 ? -1 : -2;
 }
 
 static int

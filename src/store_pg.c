@@ -15,18 +15,15 @@
  * nothing is written for it any more (503), since another host may hold
  * it now.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "pq.h"
 #include "purchase_id.h"
 #include "schema_sql.h"
 #include "store_pg.h"
 
-#define LOCK_POLL_MS	10
 #define SCHEMA_VERSION	"1"
 
 struct pgstore {
@@ -273,15 +270,6 @@ pg_session_close(struct store_session *ss)
 	free(ps);
 }
 
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
-
 /* 1 when the purchase exists, 0 when not, -1 with e. */
 static int
 exists(struct pgsession *ps, const char *id, struct bg_error *e)
@@ -297,18 +285,26 @@ exists(struct pgsession *ps, const char *id, struct bg_error *e)
 	return n > 0;
 }
 
+/* What one try of the advisory lock needs. */
+struct lock_try {
+	struct pgsession	*ps;
+	const char		*id;
+	struct bg_error		*e;
+};
+
 /* 1 when the lock was taken, 0 when another session holds it, -1. */
 static int
-try_lock(struct pgsession *ps, const char *id, struct bg_error *e)
+try_lock(void *arg)
 {
-	const char *params[1] = { id };
-	PGresult *res = run(ps, NULL, ST_TRYLOCK, params, e);
+	struct lock_try *t = arg;
+	const char *params[1] = { t->id };
+	PGresult *res = run(t->ps, NULL, ST_TRYLOCK, params, t->e);
 	int got;
 
 	if (res == NULL)
 		return -1;
-	got = strcmp(pgs(&ps->s)->pq.get_value(res, 0, 0), "t") == 0;
-	pgs(&ps->s)->pq.clear(res);
+	got = strcmp(pgs(&t->ps->s)->pq.get_value(res, 0, 0), "t") == 0;
+	pgs(&t->ps->s)->pq.clear(res);
 	return got;
 }
 
@@ -317,22 +313,15 @@ pg_hold(struct store_session *ss, const char *id, long wait_ms,
     struct store_held **out, struct bg_error *e)
 {
 	struct pgsession *ps = (struct pgsession *)ss;
+	struct lock_try t = { ps, id, e };
 	struct pgheld *ph;
-	long waited = 0;
 	int rc;
 
 	if ((rc = exists(ps, id, e)) != 1)
 		return rc == 0 ? bg_fail(e, 404, "unknown_purchase", NULL,
 		    "no purchase %s", id) : -1;
-	/* pg_try_advisory_lock never waits; polling keeps the wait bounded. */
-	while ((rc = try_lock(ps, id, e)) == 0) {
-		if (waited >= wait_ms)
-			return 1;
-		sleep_ms(LOCK_POLL_MS);
-		waited += LOCK_POLL_MS;
-	}
-	if (rc == -1)
-		return -1;
+	if ((rc = store_wait_lock(try_lock, &t, wait_ms)) != 1)
+		return rc == 0 ? 1 : -1;
 	if ((ph = calloc(1, sizeof(*ph))) == NULL) {
 		run_only(ps, NULL, ST_UNLOCK, (const char *[]){ id }, e);
 		return bg_fail(e, 500, "internal_error", NULL,
