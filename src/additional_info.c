@@ -38,14 +38,11 @@ payer_value(const struct method_call *mc, const struct field_rule *checked,
     const char *path)
 {
 	char full[96];
-	json_object *v = NULL;
 
 	snprintf(full, sizeof(full), "payer.%s", path);
 	if (listed(checked, full))
-		v = form_get(mc->form, full);
-	if (v == NULL && mc->ctx->payer != NULL)
-		v = form_get(mc->ctx->payer, path);
-	return v;
+		return method_payer_value(mc, path);
+	return mc->ctx->payer != NULL ? form_get(mc->ctx->payer, path) : NULL;
 }
 
 /*

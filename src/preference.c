@@ -130,16 +130,16 @@ type_allowed(const struct bg_context *c, const char *type)
 static void
 add_id(json_object *arr, const char *id)
 {
+	json_object *o;
 	size_t i;
 
 	for (i = 0; i < json_object_array_length(arr); i++)
 		if (strcmp(form_str(json_object_array_get_idx(arr, i), "id"),
 		    id) == 0)
 			return;
-	json_object_array_add(arr, json_object_new_object());
-	json_object_object_add(json_object_array_get_idx(arr,
-	    json_object_array_length(arr) - 1), "id",
-	    json_object_new_string(id));
+	o = json_object_new_object();
+	json_object_object_add(o, "id", json_object_new_string(id));
+	json_object_array_add(arr, o);
 }
 
 /*
