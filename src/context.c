@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "context.h"
+#include "form.h"
 #include "json_strict.h"
 #include "money.h"
 #include "paymethod.h"
@@ -238,8 +239,7 @@ k_customer_id(struct bg_context *c, json_object *v, struct bg_error *e)
 {
 	const char *s = text_of(v, 64);
 
-	if (s == NULL || *s == '\0' || s[strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789_-")] != '\0')
+	if (s == NULL || *s == '\0' || !form_is_token(s))
 		return bad(e, c, "customer_id", "is not a Mercado Pago "
 		    "customer id ([A-Za-z0-9_-], at most 64)");
 	c->customer_id = s;

@@ -56,11 +56,16 @@ all_of(const char *s, const char *set)
 	return s[strspn(s, set)] == '\0';
 }
 
+int
+form_is_token(const char *s)
+{
+	return all_of(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_-");
+}
+
 static int
 check_string(json_object *v, const struct field_rule *r, struct bg_error *e)
 {
-	static const char token_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789_-";
 	const char *s = json_object_get_string(v), *at;
 	size_t len = (size_t)json_object_get_string_len(v), i;
 
@@ -73,7 +78,7 @@ check_string(json_object *v, const struct field_rule *r, struct bg_error *e)
 		    r->path, r->max);
 	switch (r->type) {
 	case FORM_TOKEN:
-		if (!all_of(s, token_chars))
+		if (!form_is_token(s))
 			return bg_fail(e, 400, "invalid_field", r->path,
 			    "%s has characters other than letters, digits, "
 			    "'-' and '_'", r->path);

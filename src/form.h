@@ -45,6 +45,9 @@ json_object *form_get(json_object *form, const char *path);
 /* form_get() of a string; NULL when absent, null or not a string. */
 const char *form_str(json_object *form, const char *path);
 
+/* True when s holds only [A-Za-z0-9_-] (FORM_TOKEN's characters). */
+int	 form_is_token(const char *s);
+
 /* Checks every rule of the table, which ends with a NULL path. */
 int	 form_validate(json_object *form, const struct field_rule *rules,
 	    struct bg_error *e);
