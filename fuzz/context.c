@@ -179,6 +179,7 @@ use(const struct bg_config *cfg, struct bg_context *c)
 {
 	struct purchase p;
 	json_object *o, *found;
+	struct bg_error e;
 
 	FUZZ_ASSERT(c->amount > 0 && c->amount_text[0] != '\0');
 	FUZZ_ASSERT(c->site == cfg->site);
@@ -197,7 +198,7 @@ use(const struct bg_config *cfg, struct bg_context *c)
 	purchase_init(&p, cfg, NULL, NULL, fuzz_log(), 1000);
 	p.c = *c;
 	found = payment_of(c);
-	purchase_learn(&p, found, NULL);
+	purchase_learn(&p, found, NULL, &e);
 	purchase_paid(&p);
 	json_object_put(found);
 	*c = p.c;

@@ -137,8 +137,8 @@ static void
 record(const struct bg_config *cfg, int variant, json_object *reply)
 {
 	struct purchase p;
-	json_object *open, *a;
-	const char *state;
+	struct attempt *open, *a;
+	struct bg_error e;
 	char text[2048];
 
 	purchase_init(&p, cfg, NULL, NULL, fuzz_log(), 1000);
@@ -146,15 +146,14 @@ record(const struct bg_config *cfg, int variant, json_object *reply)
 	    cfg->site->decimals ? "150.00" : "150", attempts[variant]);
 	fuzz_context(&p.c, ID, text, cfg->site);
 	open = context_latest(&p.c);
-	state = open ? form_str(open, "state") : NULL;
-	if (state == NULL || strcmp(state, "creating") != 0)
+	if (open != NULL && open->state != ATTEMPT_CREATING)
 		open = NULL;
 	if (purchase_learn_search(&p, reply, open) == -1 &&
 	    purchase_payment_complete(reply)) {
-		a = purchase_learn(&p, reply, open);
+		a = purchase_learn(&p, reply, open, &e);
 		FUZZ_ASSERT(a != NULL);
-		if (form_get(a, "summary") != NULL)
-			summary_ok(form_get(a, "summary"), "");
+		if (a->summary != NULL)
+			summary_ok(a->summary, "");
 	}
 	purchase_paid(&p);
 	saves(&p.c);

@@ -7,6 +7,7 @@
  * value (contexts hold e-mails and ID numbers).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "context.h"
@@ -289,27 +290,85 @@ k_preference_id(struct bg_context *c, json_object *v, struct bg_error *e)
 	return 0;
 }
 
-/* brickgate's own records: objects of the shape it writes. */
+/* Appends a to c's attempts; -1 when out of memory (a not taken). */
+static int
+push(struct bg_context *c, struct attempt *a)
+{
+	struct attempt **grown;
+	size_t cap;
+
+	if (c->n_attempts == c->cap_attempts) {
+		cap = c->cap_attempts ? 2 * c->cap_attempts : 4;
+		if ((grown = realloc(c->attempts, cap * sizeof(*grown)))
+		    == NULL)
+			return -1;
+		c->attempts = grown;
+		c->cap_attempts = cap;
+	}
+	c->attempts[c->n_attempts++] = a;
+	return 0;
+}
+
+/* brickgate's own records, read into typed attempts. */
+static int
+add_parsed(struct bg_context *c, json_object *v, const char *name,
+    struct bg_error *e)
+{
+	struct attempt *a;
+	char why[128];
+
+	if (attempt_parse(v, &a, why, sizeof(why)) == -1)
+		return bad(e, c, name, why);
+	if (push(c, a) == -1) {
+		attempt_free(a);
+		return bad(e, c, name, "cannot be read: out of memory");
+	}
+	return 0;
+}
+
+/*
+ * "payment" is a copy of the last of "payments", written for readers
+ * that want only the latest; alone (no "payments"), it is the only one.
+ */
 static int
 k_payment(struct bg_context *c, json_object *v, struct bg_error *e)
 {
-	if (!json_object_is_type(v, json_type_object))
-		return bad(e, c, "payment", "is not an object");
-	return 0;
+	json_object *all;
+
+	if (json_object_object_get_ex(c->root, "payments", &all) &&
+	    json_object_is_type(all, json_type_array) &&
+	    json_object_array_length(all) > 0)
+		return 0;
+	return add_parsed(c, v, "payment", e);
 }
 
 static int
 k_payments(struct bg_context *c, json_object *v, struct bg_error *e)
 {
+	char name[32];
 	size_t i, n;
 
 	if (!json_object_is_type(v, json_type_array))
 		return bad(e, c, "payments", "is not an array");
 	n = json_object_array_length(v);
-	for (i = 0; i < n; i++)
-		if (!json_object_is_type(json_object_array_get_idx(v, i),
-		    json_type_object))
-			return bad(e, c, "payments", "holds a non-object");
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "payments[%zu]", i);
+		if (add_parsed(c, json_object_array_get_idx(v, i), name, e)
+		    == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+k_searched_at(struct bg_context *c, json_object *v, struct bg_error *e)
+{
+	const char *s = text_of(v, 40);
+
+	/* Written from the clock: never before the epoch. */
+	if (s == NULL || rfc3339_parse(s, &c->searched_at) == -1 ||
+	    c->searched_at < 0)
+		return bad(e, c, "searched_at", "is not an RFC 3339 time");
 	return 0;
 }
 
@@ -332,8 +391,9 @@ static const struct {
 	{ "customer_id",		k_customer_id },
 	{ "shipment",			k_shipment },
 	{ "preference_id",		k_preference_id },
-	{ "payment",			k_payment },
 	{ "payments",			k_payments },
+	{ "payment",			k_payment },
+	{ "searched_at",		k_searched_at },
 };
 
 int
@@ -367,24 +427,57 @@ context_parse(struct bg_context *c, const char *id, const char *text,
 			context_free(c);
 			return -1;
 		}
-	/* "payment" is the last of "payments": make them one object again. */
-	v = context_attempts(c);
-	if (json_object_array_length(v) > 0)
-		context_set_latest(c, json_object_array_get_idx(v,
-		    json_object_array_length(v) - 1));
 	return 0;
 }
 
 void
 context_free(struct bg_context *c)
 {
+	size_t i;
+
+	for (i = 0; i < c->n_attempts; i++)
+		attempt_free(c->attempts[i]);
+	free(c->attempts);
+	c->attempts = NULL;
+	c->n_attempts = c->cap_attempts = 0;
 	json_object_put(c->root);
 	c->root = NULL;
+}
+
+/* brickgate's records back into the JSON, as the file has them. */
+static int
+put_records(struct bg_context *c)
+{
+	json_object *all, *o;
+	char ts[32];
+	size_t i;
+
+	if ((all = json_object_new_array()) == NULL)
+		return -1;
+	for (i = 0; i < c->n_attempts; i++) {
+		if ((o = attempt_json(c->attempts[i])) == NULL) {
+			json_object_put(all);
+			return -1;
+		}
+		json_object_array_add(all, o);
+	}
+	json_object_object_add(c->root, "payments", all);
+	if (c->n_attempts > 0)
+		json_object_object_add(c->root, "payment", json_object_get(
+		    json_object_array_get_idx(all, c->n_attempts - 1)));
+	if (c->searched_at != 0) {
+		rfc3339_format(c->searched_at, ts, sizeof(ts));
+		json_object_object_add(c->root, "searched_at",
+		    json_object_new_string(ts));
+	}
+	return 0;
 }
 
 const char *
 context_text(struct bg_context *c, size_t *len)
 {
+	if (put_records(c) == -1)
+		return NULL;
 	return json_object_to_json_string_length(c->root,
 	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 	    JSON_C_TO_STRING_NOSLASHESCAPE, len);
@@ -409,72 +502,35 @@ context_allows(const struct bg_context *c, const char *method_id,
 	return 0;
 }
 
-json_object *
+struct attempt *
 context_latest(const struct bg_context *c)
 {
-	json_object *v;
-
-	return json_object_object_get_ex(c->root, "payment", &v) ? v : NULL;
+	return c->n_attempts > 0 ? c->attempts[c->n_attempts - 1] : NULL;
 }
 
-json_object *
-context_attempts(struct bg_context *c)
-{
-	json_object *v;
-
-	if (json_object_object_get_ex(c->root, "payments", &v) && v != NULL)
-		return v;
-	v = json_object_new_array();
-	json_object_object_add(c->root, "payments", v);
-	return v;
-}
-
-void
-context_set_latest(struct bg_context *c, json_object *attempt)
-{
-	/* One object, two references: "payment" is the last of "payments". */
-	json_object_object_add(c->root, "payment", json_object_get(attempt));
-}
-
-json_object *
+struct attempt *
 context_add_attempt(struct bg_context *c, const char *key,
-    const char *method_id, const char *type_id, int64_t now)
+    const char *method_id, const char *type_id, int64_t now,
+    struct bg_error *e)
 {
-	json_object *a = json_object_new_object();
-	char ts[32];
+	struct attempt *a = attempt_new(key, method_id, type_id, now);
 
-	rfc3339_format(now, ts, sizeof(ts));
-	json_object_object_add(a, "id", NULL);
-	json_object_object_add(a, "state", json_object_new_string("creating"));
-	json_object_object_add(a, "idempotency_key",
-	    json_object_new_string(key));
-	/* A payment found at Mercado Pago may lack them: JSON null. */
-	json_object_object_add(a, "payment_method_id",
-	    method_id ? json_object_new_string(method_id) : NULL);
-	json_object_object_add(a, "payment_type_id",
-	    type_id ? json_object_new_string(type_id) : NULL);
-	json_object_object_add(a, "status", NULL);
-	json_object_object_add(a, "status_detail", NULL);
-	json_object_object_add(a, "started_at", json_object_new_string(ts));
-	json_object_object_add(a, "updated_at", json_object_new_string(ts));
-	json_object_array_add(context_attempts(c), a);
-	context_set_latest(c, a);
+	if (a == NULL || push(c, a) == -1) {
+		attempt_free(a);
+		bg_fail(e, 500, "internal_error", NULL, "out of memory");
+		return NULL;
+	}
 	return a;
 }
 
-json_object *
-context_find_payment(struct bg_context *c, int64_t id)
+struct attempt *
+context_find_payment(const struct bg_context *c, int64_t id)
 {
-	json_object *all = context_attempts(c), *a, *v;
-	size_t i, n = json_object_array_length(all);
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		a = json_object_array_get_idx(all, i);
-		if (json_object_object_get_ex(a, "id", &v) &&
-		    json_object_is_type(v, json_type_int) &&
-		    json_object_get_int64(v) == id)
-			return a;
-	}
+	for (i = 0; id > 0 && i < c->n_attempts; i++)
+		if (c->attempts[i]->payment_id == id)
+			return c->attempts[i];
 	return NULL;
 }
 

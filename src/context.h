@@ -4,9 +4,10 @@
  * brickgate recorded since.
  *
  * The storefront's fields are checked in full when the file is loaded;
- * a file that fails is never written back (500 invalid_context).  The
- * parsed JSON stays the one copy of the purchase: brickgate's records
- * are edited in it and the whole object is saved.
+ * a file that fails is never written back (500 invalid_context).  They
+ * stay in the parsed JSON, which is saved as it came.  brickgate's own
+ * records, the attempts and the time of the last search, are read into
+ * typed records once and put back into the JSON only by context_text.
  */
 #ifndef BG_CONTEXT_H
 #define BG_CONTEXT_H
@@ -15,6 +16,7 @@
 
 #include <json-c/json.h>
 
+#include "attempt.h"
 #include "error.h"
 #include "purchase_id.h"
 #include "site.h"
@@ -38,6 +40,10 @@ struct bg_context {
 	const char	*customer_id;	/* the only payer of a saved card */
 	json_object	*shipment;	/* {receiver_address}, or NULL */
 	const char	*preference_id;
+	/* brickgate's records: every attempt, oldest first (owned). */
+	struct attempt	**attempts;
+	size_t		 n_attempts, cap_attempts;
+	int64_t		 searched_at;	/* a wallet's last search; 0: never */
 };
 
 /* Parses and checks a context file's text; 500 invalid_context. */
@@ -45,7 +51,10 @@ int	 context_parse(struct bg_context *c, const char *id, const char *text,
 	    size_t len, const struct bg_site *site, struct bg_error *e);
 void	 context_free(struct bg_context *c);
 
-/* The text to save (pretty-printed; owned by c until the next call). */
+/*
+ * The text to save (pretty-printed; owned by c until the next call), or
+ * NULL when out of memory.
+ */
 const char *context_text(struct bg_context *c, size_t *len);
 
 /* True when the context allows the method (by type or by id). */
@@ -53,23 +62,21 @@ int	 context_allows(const struct bg_context *c, const char *method_id,
 	    const char *type_id);
 
 /* The latest attempt (the "payment" member), or NULL. */
-json_object *context_latest(const struct bg_context *c);
-/* Every attempt, oldest first (the "payments" member, created empty). */
-json_object *context_attempts(struct bg_context *c);
+struct attempt *context_latest(const struct bg_context *c);
 
 /*
- * Appends an attempt in state "creating" with its idempotency key and
- * makes it the latest; returns it (borrowed).  method_id and type_id may
- * be NULL (unknown).
+ * Appends an attempt in state creating with its idempotency key (NULL
+ * for a payment found at Mercado Pago, not made by brickgate) and makes
+ * it the latest; returns it (owned by c), or NULL with 500 when out of
+ * memory.  method_id and type_id may be NULL (unknown).
  */
-json_object *context_add_attempt(struct bg_context *c, const char *key,
-	    const char *method_id, const char *type_id, int64_t now);
+struct attempt *context_add_attempt(struct bg_context *c, const char *key,
+	    const char *method_id, const char *type_id, int64_t now,
+	    struct bg_error *e);
 
 /* The attempt recording payment `id`, or NULL. */
-json_object *context_find_payment(struct bg_context *c, int64_t id);
-
-/* Sets the latest attempt (for a payment found by search). */
-void	 context_set_latest(struct bg_context *c, json_object *attempt);
+struct attempt *context_find_payment(const struct bg_context *c,
+	    int64_t id);
 
 /* Records the wallet preference's id (borrowed into c). */
 void	 context_set_preference(struct bg_context *c, const char *id);

@@ -220,13 +220,18 @@ load(struct cli *c, const char *id, struct store_held *held,
 	return rc;
 }
 
-/* A string member of a record, "-" when there is none. */
+/* The latest attempt's state, "none" without one. */
 static const char *
-member(json_object *o, const char *name)
+state_of(const struct attempt *a)
 {
-	const char *s = form_str(o, name);
+	return a != NULL ? attempt_state_name(a->state) : "none";
+}
 
-	return s != NULL ? s : "-";
+/* The latest attempt's status, "-" when there is none. */
+static const char *
+status_of(const struct attempt *a)
+{
+	return a != NULL && a->status != NULL ? a->status : "-";
 }
 
 static int
@@ -234,7 +239,7 @@ cmd_list(struct cli *c)
 {
 	struct bg_context ctx;
 	struct store_ids ids;
-	json_object *p;
+	struct attempt *p;
 	size_t i;
 
 	if (all_ids(c, &ids) == -1)
@@ -245,8 +250,8 @@ cmd_list(struct cli *c)
 			continue;
 		}
 		p = context_latest(&ctx);
-		printf("%s %s %s %s\n", ids.v[i], p ? member(p, "state") :
-		    "none", member(p, "status"), ctx.amount_text);
+		printf("%s %s %s %s\n", ids.v[i], state_of(p), status_of(p),
+		    ctx.amount_text);
 		context_free(&ctx);
 	}
 	store_ids_free(&ids);
@@ -261,13 +266,13 @@ cmd_list(struct cli *c)
 static int
 prunable(struct bg_context *ctx)
 {
-	json_object *p = context_latest(ctx);
-	const char *state = member(p, "state"), *status = member(p, "status");
+	const struct attempt *a = context_latest(ctx);
 
-	if (strcmp(state, "creating") == 0 || status_live(status))
+	if (a != NULL && (a->state == ATTEMPT_CREATING ||
+	    status_live(a->status)))
 		return 0;
-	if (p != NULL && (strcmp(state, "refused") == 0 ||
-	    status_final(status)))
+	if (a != NULL && (a->state == ATTEMPT_REFUSED ||
+	    status_final(a->status)))
 		return 1;
 	return ctx->expires_ms != 0 && now_ms() >= ctx->expires_ms;
 }

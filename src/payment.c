@@ -89,21 +89,19 @@ int
 payment_refuse_closed(struct purchase *p, struct bg_request *r,
     int new_attempt, struct bg_error *e)
 {
-	json_object *paid = purchase_paid(p);
-	json_object *all = context_attempts(&p->c);
+	struct attempt *paid = purchase_paid(p);
 
 	if (paid != NULL) {
 		bg_fail(e, 409, "purchase_already_paid", NULL,
 		    "this purchase is paid (or its payment is being "
 		    "processed)");
-		respond_error_with(r, e, NULL, form_get(paid, "summary"));
+		respond_error_with(r, e, NULL, paid->summary);
 		return 1;
 	}
 	if (p->c.expires_ms != 0 && now_ms() >= p->c.expires_ms)
 		return bg_fail(e, 410, "purchase_expired", NULL,
 		    "this purchase expired; start a new checkout");
-	if (new_attempt && (long)json_object_array_length(all) >=
-	    p->cfg->max_attempts)
+	if (new_attempt && (long)p->c.n_attempts >= p->cfg->max_attempts)
 		return bg_fail(e, 429, "too_many_attempts", NULL,
 		    "this purchase made %ld payment attempts already; start "
 		    "a new checkout", p->cfg->max_attempts);
@@ -277,20 +275,17 @@ build_body(const struct method_call *mc, const struct method *m,
 }
 
 void
-note_payment(struct bg_request *r, json_object *a)
+note_payment(struct bg_request *r, const struct attempt *a)
 {
-	json_object *id = form_get(a, "id");
-	const char *s;
-
-	if (id != NULL)
+	if (a->payment_id > 0)
 		snprintf(r->payment_id, sizeof(r->payment_id), "%lld",
-		    (long long)json_object_get_int64(id));
-	if ((s = form_str(a, "payment_method_id")) != NULL)
+		    (long long)a->payment_id);
+	if (a->method_id != NULL)
 		snprintf(r->payment_method, sizeof(r->payment_method), "%s",
-		    s);
-	if ((s = form_str(a, "status")) != NULL)
+		    a->method_id);
+	if (a->status != NULL)
 		snprintf(r->payment_status, sizeof(r->payment_status), "%s",
-		    s);
+		    a->status);
 }
 
 /*
@@ -302,16 +297,16 @@ note_payment(struct bg_request *r, json_object *a)
 static int
 cancel_pending(struct purchase *p, struct bg_request *r, struct bg_error *e)
 {
-	json_object *a = context_latest(&p->c), *body;
+	struct attempt *a = context_latest(&p->c);
 	struct mp_reply rep;
 	char path[64], key[UUID_LEN + 1];
-	const char *st = a ? form_str(a, "status") : NULL;
+	json_object *body;
 	int rc;
 
-	if (st == NULL || strcmp(st, "pending") != 0)
+	if (a == NULL || a->status == NULL || strcmp(a->status, "pending") != 0)
 		return 0;
 	snprintf(path, sizeof(path), "/v1/payments/%lld",
-	    (long long)json_object_get_int64(form_get(a, "id")));
+	    (long long)a->payment_id);
 	if (uuid_v4(key, sizeof(key), e) == -1)
 		return -1;
 	body = json_object_new_object();
@@ -325,12 +320,12 @@ cancel_pending(struct purchase *p, struct bg_request *r, struct bg_error *e)
 	    json_object_is_type(form_get(rep.json, "id"), json_type_int))
 		purchase_record(p, a, rep.json);
 	mp_reply_clear(&rep);
-	if (!status_final(form_str(a, "status"))) {
+	if (!status_final(a->status)) {
 		/* Not cancelled: settle reads it again, whatever it is. */
 		purchase_settle(p, 0, 0, e);
 		if ((rc = payment_refuse_closed(p, r, 0, e)) != 0)
 			return rc;
-		if (!status_final(form_str(a, "status")))
+		if (!status_final(a->status))
 			return bg_fail(e, 502, "upstream_error", NULL,
 			    "Mercado Pago did not cancel the pending payment; "
 			    "nothing was created");
@@ -339,23 +334,24 @@ cancel_pending(struct purchase *p, struct bg_request *r, struct bg_error *e)
 }
 
 /* The attempt to use: the open one (its key may have made a payment). */
-static json_object *
+static struct attempt *
 open_attempt(struct purchase *p, const struct pm *pm, struct bg_error *e)
 {
-	json_object *a = context_latest(&p->c);
-	const char *state = a ? form_str(a, "state") : NULL;
+	struct attempt *a = context_latest(&p->c);
 	char key[UUID_LEN + 1];
 
-	if (state != NULL && strcmp(state, "creating") == 0) {
-		json_object_object_add(a, "payment_method_id",
-		    json_object_new_string(pm->id));
-		json_object_object_add(a, "payment_type_id",
-		    json_object_new_string(pm->type));
+	if (a != NULL && a->state == ATTEMPT_CREATING) {
+		if (attempt_set(&a->method_id, pm->id) == -1 ||
+		    attempt_set(&a->type_id, pm->type) == -1) {
+			bg_fail(e, 500, "internal_error", NULL,
+			    "out of memory");
+			return NULL;
+		}
 		return a;
 	}
 	if (uuid_v4(key, sizeof(key), e) == -1)
 		return NULL;
-	return context_add_attempt(&p->c, key, pm->id, pm->type, now_ms());
+	return context_add_attempt(&p->c, key, pm->id, pm->type, now_ms(), e);
 }
 
 json_object *
@@ -392,14 +388,15 @@ payment_answer_refusal(struct purchase *p, struct bg_request *r,
 
 /* A 4xx that closes the attempt: recorded, then 422 or 500. */
 static int
-refused(struct purchase *p, struct bg_request *r, json_object *a,
+refused(struct purchase *p, struct bg_request *r, struct attempt *a,
     const struct mp_reply *rep, struct bg_error *e)
 {
 	json_object *up = payment_upstream(rep, mp_causes(rep->json));
 	int rc;
 
-	json_object_object_add(a, "state", json_object_new_string("refused"));
-	json_object_object_add(a, "refusal", json_object_get(up));
+	a->state = ATTEMPT_REFUSED;
+	json_object_put(a->refusal);
+	a->refusal = json_object_get(up);
 	purchase_save(p, e);
 	rc = payment_answer_refusal(p, r, rep, up, "payment", e);
 	json_object_put(up);
@@ -412,20 +409,18 @@ create(struct purchase *p, struct bg_request *r, const struct pm *pm,
     json_object *body, struct bg_error *e)
 {
 	struct mp_reply rep;
-	json_object *a;
-	const char *key;
+	struct attempt *a;
 	enum post_outcome outcome;
 	int rc = 0;
 
 	if ((a = open_attempt(p, pm, e)) == NULL)
 		return -1;
-	key = form_str(a, "idempotency_key");
 	note_payment(r, a);
 	/* Recorded before the call, or no call at all. */
 	if (purchase_save(p, e) == -1)
 		return bg_fail(e, 500, "internal_error", NULL,
 		    "the purchase could not be recorded; nothing was charged");
-	outcome = purchase_post(p, "/v1/payments", body, key,
+	outcome = purchase_post(p, "/v1/payments", body, a->key,
 	    purchase_payment_complete, &rep);
 	if (outcome == POST_DONE) {
 		purchase_record(p, a, rep.json);
@@ -434,7 +429,7 @@ create(struct purchase *p, struct bg_request *r, const struct pm *pm,
 			    "but not recorded; the next request finds it by "
 			    "search", p->c.id);
 		note_payment(r, a);
-		respond_obj(r, 201, form_get(a, "summary"));
+		respond_obj(r, 201, a->summary);
 	} else if (outcome == POST_REFUSED)
 		rc = refused(p, r, a, &rep, e);
 	else {
@@ -497,8 +492,7 @@ payment_process(struct bg_ctx *ctx, struct bg_request *r,
 {
 	struct submission s;
 	struct purchase p;
-	json_object *latest;
-	const char *state;
+	struct attempt *latest;
 	int rc;
 
 	if (request_purchase_id(r, e) == -1 ||
@@ -512,10 +506,8 @@ payment_process(struct bg_ctx *ctx, struct bg_request *r,
 	rc = purchase_open_settled(&p, r->purchase_id, e);
 	if (rc == 0) {
 		latest = context_latest(&p.c);
-		state = latest ? form_str(latest, "state") : NULL;
-		rc = payment_refuse_closed(&p, r,
-		    s.form != NULL && (state == NULL ||
-		    strcmp(state, "creating") != 0), e);
+		rc = payment_refuse_closed(&p, r, s.form != NULL &&
+		    (latest == NULL || latest->state != ATTEMPT_CREATING), e);
 		if (rc == 1)
 			rc = 0;
 		else if (rc == 0 && s.form == NULL)

@@ -74,6 +74,6 @@ int	 payment_answer_refusal(struct purchase *p, struct bg_request *r,
 	    struct bg_error *e);
 
 /* Copies a payment's id, method and status into the request's log line. */
-void	 note_payment(struct bg_request *r, json_object *payment);
+void	 note_payment(struct bg_request *r, const struct attempt *a);
 
 #endif

@@ -13,24 +13,19 @@
 #include "response.h"
 
 /* The latest attempt that has a payment, skipping refused requests. */
-static json_object *
-latest_summary(struct purchase *p, int *creating)
+static struct attempt *
+latest_made(struct purchase *p, int *creating)
 {
-	json_object *all = context_attempts(&p->c), *a;
-	size_t n = json_object_array_length(all);
-	const char *state;
+	struct attempt *a;
+	size_t n = p->c.n_attempts;
 
 	*creating = 0;
 	while (n-- > 0) {
-		a = json_object_array_get_idx(all, n);
-		state = form_str(a, "state");
-		if (state != NULL && strcmp(state, "refused") == 0)
+		a = p->c.attempts[n];
+		if (a->state == ATTEMPT_REFUSED)
 			continue;
-		if (state != NULL && strcmp(state, "creating") == 0) {
-			*creating = 1;
-			return NULL;
-		}
-		return form_get(a, "summary");
+		*creating = a->state == ATTEMPT_CREATING;
+		return *creating || a->summary == NULL ? NULL : a;
 	}
 	return NULL;
 }
@@ -39,7 +34,7 @@ int
 payment_status(struct bg_ctx *ctx, struct bg_request *r, struct bg_error *e)
 {
 	struct purchase p;
-	json_object *sum;
+	struct attempt *a;
 	int rc, creating;
 
 	if (request_purchase_id(r, e) == -1)
@@ -53,10 +48,10 @@ payment_status(struct bg_ctx *ctx, struct bg_request *r, struct bg_error *e)
 	else if (rc == 0)
 		rc = purchase_settle(&p, REFRESH_MS, REFRESH_MS, e);
 	if (rc == 0) {
-		sum = latest_summary(&p, &creating);
-		if (sum != NULL) {
-			note_payment(r, sum);
-			respond_obj(r, 200, sum);
+		a = latest_made(&p, &creating);
+		if (a != NULL) {
+			note_payment(r, a);
+			respond_obj(r, 200, a->summary);
 		} else
 			rc = bg_fail(e, 404, "no_payment", NULL, creating ?
 			    "a payment is being created; ask again shortly" :

@@ -176,50 +176,29 @@ purchase_close(struct purchase *p)
 	p->held = NULL;
 }
 
-json_object *
+struct attempt *
 purchase_paid(struct purchase *p)
 {
-	json_object *all = context_attempts(&p->c), *a, *mm;
-	size_t i, n = json_object_array_length(all);
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		a = json_object_array_get_idx(all, i);
-		mm = form_get(a, "mismatch");
-		if (status_paid(form_str(a, "status")) &&
-		    !(mm != NULL && json_object_get_boolean(mm)))
-			return a;
-	}
+	for (i = 0; i < p->c.n_attempts; i++)
+		if (status_paid(p->c.attempts[i]->status) &&
+		    !p->c.attempts[i]->mismatch)
+			return p->c.attempts[i];
 	return NULL;
-}
-
-static void
-set_str(json_object *o, const char *name, const char *value)
-{
-	json_object_object_add(o, name, value ? json_object_new_string(value) :
-	    NULL);
-}
-
-static void
-set_now(json_object *o, const char *name)
-{
-	char ts[32];
-
-	rfc3339_format(now_ms(), ts, sizeof(ts));
-	set_str(o, name, ts);
 }
 
 /* False when the update would go back in time or out of a final status. */
 static int
-update_applies(json_object *a, const char *status, const char *updated)
+update_applies(const struct attempt *a, const char *status,
+    const char *updated)
 {
-	const char *old = form_str(a, "status");
-	const char *old_updated = form_str(a, "date_last_updated");
 	int64_t t_old, t_new;
 
-	if (status_final(old) && !status_final(status))
+	if (status_final(a->status) && !status_final(status))
 		return 0;
-	if (old_updated != NULL && updated != NULL &&
-	    rfc3339_parse(old_updated, &t_old) == 0 &&
+	if (a->date_last_updated != NULL && updated != NULL &&
+	    rfc3339_parse(a->date_last_updated, &t_old) == 0 &&
 	    rfc3339_parse(updated, &t_new) == 0 && t_new < t_old)
 		return 0;
 	return 1;
@@ -241,36 +220,49 @@ mismatched(struct purchase *p, json_object *payment)
 	return minor != p->c.amount;
 }
 
-void
-purchase_record(struct purchase *p, json_object *a, json_object *payment)
+/* Mercado Pago's words for the payment, copied into the attempt. */
+static int
+copy_payment(struct attempt *a, json_object *payment)
 {
-	const char *status = form_str(payment, "status");
-	json_object *id = form_get(payment, "id");
-
-	if (!update_applies(a, status, form_str(payment,
-	    "date_last_updated"))) {
-		set_now(a, "updated_at");	/* looked at, nothing newer */
-		return;
-	}
-	json_object_object_add(a, "id", json_object_get(id));
-	set_str(a, "state", "created");
-	set_str(a, "status", status);
-	set_str(a, "status_detail", form_str(payment, "status_detail"));
-	set_str(a, "payment_method_id", form_str(payment,
-	    "payment_method_id"));
-	set_str(a, "payment_type_id", form_str(payment, "payment_type_id"));
-	set_str(a, "date_last_updated", form_str(payment,
+	return attempt_set(&a->status, form_str(payment, "status")) |
+	    attempt_set(&a->status_detail, form_str(payment,
+	    "status_detail")) |
+	    attempt_set(&a->method_id, form_str(payment,
+	    "payment_method_id")) |
+	    attempt_set(&a->type_id, form_str(payment, "payment_type_id")) |
+	    attempt_set(&a->date_last_updated, form_str(payment,
 	    "date_last_updated"));
-	set_now(a, "updated_at");
-	json_object_object_add(a, "summary", summary_build(p->c.id, payment,
-	    p->c.site));
+}
+
+/*
+ * The flow, not the record, builds what the page is shown: the summary
+ * needs the method's module (summary.c), which the record never calls.
+ */
+void
+purchase_record(struct purchase *p, struct attempt *a, json_object *payment)
+{
+	int64_t id = json_object_get_int64(form_get(payment, "id"));
+	json_object *summary;
+
+	a->updated_at = now_ms();	/* looked at, even if nothing newer */
+	if (!purchase_payment_complete(payment) ||
+	    !update_applies(a, form_str(payment, "status"),
+	    form_str(payment, "date_last_updated")))
+		return;
+	a->payment_id = id;
+	a->state = ATTEMPT_CREATED;
+	summary = summary_build(p->c.id, payment, p->c.site);
+	if (copy_payment(a, payment) != 0 || summary == NULL)
+		log_msg(p->log, CFG_LOG_ERROR, "purchase %s: payment %lld "
+		    "recorded in part: out of memory", p->c.id,
+		    (long long)id);
+	json_object_put(a->summary);
+	a->summary = summary;
 	if (mismatched(p, payment)) {
-		json_object_object_add(a, "mismatch",
-		    json_object_new_boolean(1));
+		a->mismatch = 1;
 		log_msg(p->log, CFG_LOG_ERROR, "purchase %s: payment %lld is not "
 		    "for the purchase's amount and currency; recorded as a "
-		    "mismatch, not as paid", p->c.id,
-		    (long long)json_object_get_int64(id));
+		    "mismatch, not as paid", p->c.id, (long long)id);
 	}
 }
 
@@ -289,30 +281,31 @@ purchase_call_budget(const struct purchase *p)
 	return left < p->cfg->api_timeout_ms ? left : p->cfg->api_timeout_ms;
 }
 
-json_object *
-purchase_learn(struct purchase *p, json_object *pay, json_object *open)
+struct attempt *
+purchase_learn(struct purchase *p, json_object *pay, struct attempt *open,
+    struct bg_error *e)
 {
-	json_object *a;
+	struct attempt *a;
 
 	a = context_find_payment(&p->c,
 	    json_object_get_int64(form_get(pay, "id")));
 	if (a == NULL && open != NULL)
 		a = open;
-	else if (a == NULL) {
-		a = context_add_attempt(&p->c, "", form_str(pay,
-		    "payment_method_id"), form_str(pay, "payment_type_id"),
-		    now_ms());
-		set_str(a, "idempotency_key", NULL);
-	}
+	else if (a == NULL && (a = context_add_attempt(&p->c, NULL,
+	    form_str(pay, "payment_method_id"), form_str(pay,
+	    "payment_type_id"), now_ms(), e)) == NULL)
+		return NULL;
 	purchase_record(p, a, pay);
 	return a;
 }
 
 int
 purchase_learn_search(struct purchase *p, json_object *reply,
-    json_object *open)
+    struct attempt *open)
 {
 	json_object *results = form_get(reply, "results"), *pay;
+	struct attempt *a;
+	struct bg_error e;
 	size_t i, n;
 	int changed = 0;
 
@@ -323,7 +316,12 @@ purchase_learn_search(struct purchase *p, json_object *reply,
 		pay = json_object_array_get_idx(results, i);
 		if (!purchase_payment_complete(pay))
 			continue;
-		if (purchase_learn(p, pay, open) == open)
+		if ((a = purchase_learn(p, pay, open, &e)) == NULL) {
+			log_msg(p->log, CFG_LOG_ERROR, "purchase %s: %s",
+			    p->c.id, e.message);
+			return changed;
+		}
+		if (a == open)
 			open = NULL;
 		changed = 1;
 	}
@@ -332,7 +330,7 @@ purchase_learn_search(struct purchase *p, json_object *reply,
 
 /* Records the payments a search finds. */
 static int
-settle_search(struct purchase *p, json_object *open)
+settle_search(struct purchase *p, struct attempt *open)
 {
 	struct mp_reply rep;
 	char path[160];
@@ -355,14 +353,14 @@ settle_search(struct purchase *p, json_object *open)
 }
 
 static int
-settle_refresh(struct purchase *p, json_object *a)
+settle_refresh(struct purchase *p, struct attempt *a)
 {
 	struct mp_reply rep;
 	char path[64];
 	int changed = 0;
 
 	snprintf(path, sizeof(path), "/v1/payments/%lld",
-	    (long long)json_object_get_int64(form_get(a, "id")));
+	    (long long)a->payment_id);
 	if (mp_call(p->mp, "GET", path, NULL, NULL, NULL,
 	    purchase_call_budget(p), &rep) == 0 && rep.status == 200 &&
 	    purchase_payment_complete(rep.json)) {
@@ -379,55 +377,42 @@ settle_refresh(struct purchase *p, json_object *a)
 	return changed;
 }
 
-/* True when o's timestamp `key` is older than ms, or missing. */
+/* True when a record's time is older than ms ago, or was never set. */
 static int
-stale_at(json_object *o, const char *key, int64_t refresh_ms)
+stale(int64_t at, int64_t ms)
 {
-	const char *t = form_str(o, key);
-	int64_t at;
-
-	return t == NULL || rfc3339_parse(t, &at) == -1 ||
-	    now_ms() - at >= refresh_ms;
-}
-
-static int
-stale(json_object *a, int64_t refresh_ms)
-{
-	return stale_at(a, "updated_at", refresh_ms);
+	return at == 0 || now_ms() - at >= ms;
 }
 
 int
 purchase_settle(struct purchase *p, int64_t search_ms, int64_t refresh_ms,
     struct bg_error *e)
 {
-	json_object *a = context_latest(&p->c);
-	const char *state = a ? form_str(a, "state") : NULL;
-	int changed = 0, creating;
+	struct attempt *a = context_latest(&p->c);
+	int changed = 0, creating = a != NULL && a->state == ATTEMPT_CREATING;
 
-	creating = state != NULL && strcmp(state, "creating") == 0;
-	/* Holding the lock, a "creating" attempt's owner is gone. */
 	/*
-	 * A wallet payment is made on Mercado Pago's side; with no attempt
-	 * to time the search by, the context notes when it last looked.
+	 * Holding the lock, a creating attempt's owner is gone.  A wallet
+	 * payment is made on Mercado Pago's side; with no attempt to time
+	 * the search by, the context notes when it last looked.
 	 */
-	if ((creating && stale(a, search_ms)) || (p->c.preference_id != NULL &&
-	    (a == NULL ? stale_at(p->c.root, "searched_at", search_ms) :
-	    stale(a, search_ms)))) {
+	if ((creating && stale(a->updated_at, search_ms)) ||
+	    (p->c.preference_id != NULL && stale(a == NULL ?
+	    p->c.searched_at : a->updated_at, search_ms))) {
 		changed |= settle_search(p, creating ? a : NULL);
 		/* Only a rate-limited search needs the note (and a write). */
 		if (a == NULL && search_ms > 0) {
-			set_now(p->c.root, "searched_at");
+			p->c.searched_at = now_ms();
 			changed = 1;
 		}
-		if (creating && strcmp(form_str(a, "state"), "creating") == 0) {
-			set_now(a, "updated_at");	/* searched: not there */
+		if (creating && a->state == ATTEMPT_CREATING) {
+			a->updated_at = now_ms();	/* searched: not there */
 			changed = 1;
 		}
 	}
 	a = context_latest(&p->c);
-	if (a != NULL && json_object_is_type(form_get(a, "id"),
-	    json_type_int) && !status_final(form_str(a, "status")) &&
-	    stale(a, refresh_ms))
+	if (a != NULL && a->payment_id > 0 && !status_final(a->status) &&
+	    stale(a->updated_at, refresh_ms))
 		changed |= settle_refresh(p, a);
 	return changed ? purchase_save(p, e) : 0;
 }

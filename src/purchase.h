@@ -67,11 +67,12 @@ int	 purchase_settle(struct purchase *p, int64_t search_ms,
 	    int64_t refresh_ms, struct bg_error *e);
 
 /*
- * Records a Mercado Pago payment object in an attempt: never from a
- * final status back to one that is not, never older over newer, and
- * flagged "mismatch" when its amount or currency is not the purchase's.
+ * Records a Mercado Pago payment object (purchase_payment_complete) in an
+ * attempt, with the summary the page is shown: never from a final status
+ * back to one that is not, never older over newer, and flagged mismatch
+ * when its amount or currency is not the purchase's.
  */
-void	 purchase_record(struct purchase *p, json_object *attempt,
+void	 purchase_record(struct purchase *p, struct attempt *a,
 	    json_object *payment);
 
 /*
@@ -79,10 +80,10 @@ void	 purchase_record(struct purchase *p, json_object *attempt,
  * webhook): into its attempt when one knows its id, else into `open` (an
  * attempt left creating, whose payment it must be), else into a new
  * attempt (a wallet payment made on Mercado Pago's side).  Returns the
- * attempt.
+ * attempt, or NULL with e when out of memory.
  */
-json_object *purchase_learn(struct purchase *p, json_object *payment,
-	    json_object *open);
+struct attempt *purchase_learn(struct purchase *p, json_object *payment,
+	    struct attempt *open, struct bg_error *e);
 
 /*
  * Records the payments of a search answer's "results" (purchase_learn,
@@ -90,7 +91,7 @@ json_object *purchase_learn(struct purchase *p, json_object *payment,
  * was recorded, 0 when nothing, -1 when the answer has no results.
  */
 int	 purchase_learn_search(struct purchase *p, json_object *reply,
-	    json_object *open);
+	    struct attempt *open);
 
 /* A payment object we can record: a numeric id and a status. */
 int	 purchase_payment_complete(json_object *payment);
@@ -126,7 +127,7 @@ long	 purchase_backoff_ms(int n, unsigned char jitter, long retry_after_ms,
 	    long remaining_ms);
 
 /* The first attempt whose payment is paid or on its way to be, or NULL. */
-json_object *purchase_paid(struct purchase *p);
+struct attempt *purchase_paid(struct purchase *p);
 
 /* Milliseconds left before the request's deadline. */
 long	 purchase_remaining(const struct purchase *p);

@@ -71,13 +71,11 @@ parse(int argc, char **argv, int64_t *age_ms)
 static void
 state_of(struct purchase *p, char *buf, size_t size)
 {
-	json_object *a = context_latest(&p->c);
-	const char *state = a ? form_str(a, "state") : NULL;
-	const char *status = a ? form_str(a, "status") : NULL;
+	const struct attempt *a = context_latest(&p->c);
 
-	snprintf(buf, size, "%s %s %lld", state ? state : "none",
-	    status ? status : "-", a ? (long long)json_object_get_int64(
-	    form_get(a, "id")) : 0LL);
+	snprintf(buf, size, "%s %s %lld", a ? attempt_state_name(a->state) :
+	    "none", a && a->status ? a->status : "-",
+	    a ? (long long)a->payment_id : 0LL);
 }
 
 static void

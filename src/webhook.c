@@ -140,8 +140,7 @@ record(struct bg_request *r, struct purchase *p, json_object *pay,
     struct bg_error *e)
 {
 	const char *ref = form_str(pay, "external_reference");
-	json_object *a, *open;
-	const char *state;
+	struct attempt *a, *open;
 	int rc;
 
 	if (ref == NULL || !purchase_id_valid(ref))
@@ -158,10 +157,10 @@ record(struct bg_request *r, struct purchase *p, json_object *pay,
 	if (rc == -1)
 		return -1;
 	open = context_latest(&p->c);
-	state = open ? form_str(open, "state") : NULL;
-	if (state == NULL || strcmp(state, "creating") != 0)
+	if (open != NULL && open->state != ATTEMPT_CREATING)
 		open = NULL;
-	a = purchase_learn(p, pay, open);
+	if ((a = purchase_learn(p, pay, open, e)) == NULL)
+		return -1;
 	note_payment(r, a);
 	if (purchase_save(p, e) == -1)
 		return bg_fail(e, 500, "internal_error", NULL, "the payment "

@@ -440,57 +440,100 @@ nulls_are_absent(void **state)
 	context_free(&c);
 }
 
+/* Two attempts as brickgate writes them (the second its latest). */
+#define ATTEMPT(id, status) "{\"id\":" id ",\"state\":\"created\"," \
+	"\"idempotency_key\":null,\"payment_method_id\":\"pix\"," \
+	"\"payment_type_id\":\"bank_transfer\",\"status\":\"" status "\"," \
+	"\"status_detail\":null,\"started_at\":\"2030-01-01T00:00:00.000Z\"," \
+	"\"updated_at\":\"2030-01-01T00:00:01.000Z\"}"
+
 static void
 records(void **state)
 {
 	struct bg_context c;
-	json_object *a, *b, *all;
+	struct attempt *a, *b;
+	size_t len;
 
 	(void)state;
-	parse_ok(&c, mlb, "{\"amount\":\"1.00\",\"payments\":[{\"id\":11,"
-	    "\"status\":\"rejected\"},{\"id\":12,\"status\":\"pending\"}],"
-	    "\"payment\":{\"id\":11}}");
-	/* "payment" is made the last of "payments" again. */
-	all = context_attempts(&c);
-	assert_int_equal(json_object_array_length(all), 2);
-	assert_ptr_equal(context_latest(&c), json_object_array_get_idx(all, 1));
-	assert_ptr_equal(context_find_payment(&c, 11),
-	    json_object_array_get_idx(all, 0));
-	assert_ptr_equal(context_find_payment(&c, 12),
-	    json_object_array_get_idx(all, 1));
+	parse_ok(&c, mlb, "{\"amount\":\"1.00\",\"payments\":["
+	    ATTEMPT("11", "rejected") "," ATTEMPT("12", "pending") "],"
+	    "\"payment\":" ATTEMPT("11", "rejected") "}");
+	/* "payment" is a copy: the last of "payments" is the latest. */
+	assert_int_equal(c.n_attempts, 2);
+	assert_ptr_equal(context_latest(&c), c.attempts[1]);
+	assert_int_equal(c.attempts[1]->payment_id, 12);
+	assert_int_equal(c.attempts[1]->state, ATTEMPT_CREATED);
+	assert_string_equal(c.attempts[1]->status, "pending");
+	assert_null(c.attempts[1]->key);
+	assert_null(c.attempts[1]->status_detail);
+	assert_int_equal(c.attempts[1]->updated_at, 1893456001000LL);
+	assert_ptr_equal(context_find_payment(&c, 11), c.attempts[0]);
+	assert_ptr_equal(context_find_payment(&c, 12), c.attempts[1]);
 	assert_null(context_find_payment(&c, 13));
+	context_free(&c);
+	/* A file with "payment" alone (no "payments") has that one. */
+	parse_ok(&c, mlb, "{\"amount\":\"1.00\",\"payment\":"
+	    ATTEMPT("13", "approved") "}");
+	assert_int_equal(c.n_attempts, 1);
+	assert_int_equal(context_latest(&c)->payment_id, 13);
 	context_free(&c);
 	parse_bad(mlb, "{\"amount\":\"1.00\",\"payment\":[]}", PFX
 	    "payment is not an object");
 	parse_bad(mlb, "{\"amount\":\"1.00\",\"payments\":{}}", PFX
 	    "payments is not an array");
-	parse_bad(mlb, "{\"amount\":\"1.00\",\"payments\":[{},1]}", PFX
-	    "payments holds a non-object");
+	parse_bad(mlb, "{\"amount\":\"1.00\",\"payments\":[" ATTEMPT("1", "x")
+	    ",1]}", PFX "payments[1] is not an object");
+	parse_bad(mlb, "{\"amount\":\"1.00\",\"payments\":[{\"id\":1}]}", PFX
+	    "payments[0] lacks state");
+	parse_bad(mlb, "{\"amount\":\"1.00\",\"payments\":[{\"state\":"
+	    "\"paid\"}]}", PFX "payments[0] has state of the wrong type");
+	parse_bad(mlb, "{\"amount\":\"1.00\",\"payments\":[{\"id\":\"1\","
+	    "\"state\":\"created\",\"started_at\":\"2030-01-01T00:00:00Z\","
+	    "\"updated_at\":\"2030-01-01T00:00:00Z\"}]}", PFX
+	    "payments[0] has id of the wrong type");
+	parse_bad(mlb, "{\"amount\":\"1.00\",\"payments\":[{\"id\":1,"
+	    "\"state\":\"created\",\"idempotency_key\":null,"
+	    "\"payment_method_id\":null,\"payment_type_id\":null,\"status\":"
+	    "null,\"status_detail\":null,\"started_at\":\"yesterday\"}]}",
+	    PFX "payments[0] has started_at of the wrong type");
+	parse_bad(mlb, "{\"amount\":\"1.00\",\"payments\":[{\"state\":"
+	    "\"created\",\"paid\":true}]}", PFX "payments[0] has a member "
+	    "brickgate does not write (paid)");
+	parse_bad(mlb, "{\"amount\":\"1.00\",\"searched_at\":3}", PFX
+	    "searched_at is not an RFC 3339 time");
+	/* fuzz/context.c: a time before 1970 could not be written back. */
+	parse_bad(mlb, "{\"amount\":\"1.00\",\"searched_at\":"
+	    "\"1148-01-01T00:00:00.015Z\"}", PFX "searched_at is not an "
+	    "RFC 3339 time");
+	parse_bad(mlb, "{\"amount\":\"1.00\",\"payments\":[{\"state\":"
+	    "\"created\",\"started_at\":\"1148-01-01T00:00:00.015Z\"}]}",
+	    PFX "payments[0] has started_at of the wrong type");
 
 	/* A new attempt, exactly as it is written to the file. */
 	parse_ok(&c, mlb, "{\"amount\":\"1.00\"}");
-	a = context_add_attempt(&c, "key-1", "pix", "bank_transfer",
-	    1893456000123LL);
-	assert_string_equal(unit_text(a), "{\"id\":null,\"state\":\"creating\","
+	assert_non_null(a = context_add_attempt(&c, "key-1", "pix",
+	    "bank_transfer", 1893456000123LL, NULL));
+	assert_int_equal(a->state, ATTEMPT_CREATING);
+	assert_ptr_equal(context_latest(&c), a);
+	assert_non_null(context_text(&c, &len));
+	assert_string_equal(unit_text(json_object_object_get(c.root,
+	    "payment")), "{\"id\":null,\"state\":\"creating\","
 	    "\"idempotency_key\":\"key-1\",\"payment_method_id\":\"pix\","
 	    "\"payment_type_id\":\"bank_transfer\",\"status\":null,"
 	    "\"status_detail\":null,\"started_at\":"
 	    "\"2030-01-01T00:00:00.123Z\",\"updated_at\":"
 	    "\"2030-01-01T00:00:00.123Z\"}");
-	assert_ptr_equal(context_latest(&c), a);
-	b = context_add_attempt(&c, "key-2", NULL, NULL, 0);
-	assert_null(form_get(b, "payment_method_id"));
-	assert_true(json_object_object_get_ex(b, "payment_type_id", NULL));
-	assert_string_equal(form_str(b, "started_at"),
-	    "1970-01-01T00:00:00.000Z");
+	assert_non_null(b = context_add_attempt(&c, "key-2", NULL, NULL, 0,
+	    NULL));
+	assert_null(b->method_id);
+	assert_null(b->type_id);
+	assert_int_equal(b->started_at, 0);
 	assert_ptr_equal(context_latest(&c), b);
-	assert_int_equal(json_object_array_length(context_attempts(&c)), 2);
+	assert_int_equal(c.n_attempts, 2);
 	/* An attempt without a payment id is found by none. */
 	assert_null(context_find_payment(&c, 0));
-	json_object_object_add(a, "id", json_object_new_int64(91000000001LL));
+	a->payment_id = 91000000001LL;
 	assert_ptr_equal(context_find_payment(&c, 91000000001LL), a);
-	context_set_latest(&c, a);
-	assert_ptr_equal(context_latest(&c), a);
 	context_set_preference(&c, "pref-9");
 	assert_string_equal(c.preference_id, "pref-9");
 	context_free(&c);
@@ -507,7 +550,11 @@ saved_text(void **state)
 	(void)state;
 	parse_ok(&c, mlb, "{\"amount\":\"150.00\",\"description\":"
 	    "\"caf\\u00e9 / ch\\u00e1\",\"metadata\":{\"order\":\"o-1\"}}");
-	context_add_attempt(&c, "key-1", "visa", "credit_card", 0);
+	assert_non_null(context_add_attempt(&c, "key-1", "visa",
+	    "credit_card", 0, NULL));
+	c.attempts[0]->mismatch = 1;
+	assert_non_null(c.attempts[0]->summary = json_object_new_object());
+	c.searched_at = 1893456000123LL;
 	context_set_preference(&c, "pref-1");
 	text = context_text(&c, &len);
 	assert_int_equal(strlen(text), len);
@@ -517,9 +564,12 @@ saved_text(void **state)
 	assert_int_equal(d.amount, 15000);
 	assert_string_equal(d.description, c.description);
 	assert_string_equal(d.preference_id, "pref-1");
-	assert_string_equal(form_str(context_latest(&d), "idempotency_key"),
-	    "key-1");
-	assert_string_equal(unit_text(d.root), unit_text(c.root));
+	assert_string_equal(context_latest(&d)->key, "key-1");
+	assert_true(context_latest(&d)->mismatch);
+	assert_non_null(context_latest(&d)->summary);
+	assert_int_equal(d.searched_at, 1893456000123LL);
+	/* Read back and written again: the same text, byte for byte. */
+	assert_string_equal(context_text(&d, &len), text);
 	context_free(&d);
 	context_free(&c);
 }

@@ -72,17 +72,21 @@ static void
 payment_without_method(void **state)
 {
 	struct purchase p;
-	json_object *pay, *a;
+	struct attempt *a;
+	json_object *pay;
 
 	(void)state;
 	open_purchase(&p, "{\"amount\":\"150.00\"}");
 	pay = parse("{\"id\":91000000002,\"status\":\"approved\"}");
 	assert_true(purchase_payment_complete(pay));
-	assert_non_null(a = purchase_learn(&p, pay, NULL));
-	assert_null(form_get(a, "payment_method_id"));
-	assert_null(form_get(a, "payment_type_id"));
-	assert_string_equal(form_str(a, "status"), "approved");
-	assert_true(json_object_get_boolean(form_get(a, "mismatch")));
+	assert_non_null(a = purchase_learn(&p, pay, NULL, NULL));
+	assert_null(a->key);
+	assert_null(a->method_id);
+	assert_null(a->type_id);
+	assert_int_equal(a->state, ATTEMPT_CREATED);
+	assert_int_equal(a->payment_id, 91000000002LL);
+	assert_string_equal(a->status, "approved");
+	assert_true(a->mismatch);
 	assert_null(purchase_paid(&p));
 	json_object_put(pay);
 	context_free(&p.c);
@@ -93,7 +97,7 @@ static void
 search_results(void **state)
 {
 	struct purchase p;
-	json_object *reply, *all;
+	json_object *reply;
 
 	(void)state;
 	open_purchase(&p, "{\"amount\":\"150.00\"}");
@@ -103,9 +107,10 @@ search_results(void **state)
 	    "\"payment_type_id\":\"account_money\",\"transaction_amount\":150,"
 	    "\"currency_id\":\"BRL\"}]}");
 	assert_int_equal(purchase_learn_search(&p, reply, NULL), 1);
-	all = context_attempts(&p.c);
-	assert_int_equal(json_object_array_length(all), 2);
-	assert_non_null(purchase_paid(&p));
+	assert_int_equal(p.c.n_attempts, 2);
+	assert_ptr_equal(purchase_paid(&p), p.c.attempts[1]);
+	assert_false(p.c.attempts[1]->mismatch);
+	assert_non_null(p.c.attempts[1]->summary);
 	assert_int_equal(purchase_learn_search(&p, json_object_array_get_idx(
 	    form_get(reply, "results"), 0), NULL), -1);
 	json_object_put(reply);

@@ -257,7 +257,7 @@ context_records(void **state)
 	    "{\"email\":\"a@b.co\"},\"max_installments\":6}";
 	struct bg_context c;
 	struct bg_error e;
-	json_object *a;
+	struct attempt *a;
 	size_t len;
 	const char *out;
 
@@ -268,7 +268,7 @@ context_records(void **state)
 	assert_string_equal(c.email, "a@b.co");
 	assert_int_equal(c.max_installments, 6);
 	assert_null(context_latest(&c));
-	a = context_add_attempt(&c, "k-1", "visa", "credit_card", 0);
+	a = context_add_attempt(&c, "k-1", "visa", "credit_card", 0, NULL);
 	assert_ptr_equal(context_latest(&c), a);
 	out = context_text(&c, &len);
 	assert_non_null(strstr(out, "\"idempotency_key\": \"k-1\""));
