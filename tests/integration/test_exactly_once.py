@@ -288,11 +288,9 @@ def test_reconcile_fails_while_mercado_pago_does_not_answer():
 
 
 def test_reconcile_skips_busy_purchases_and_checks_its_arguments():
-    import fcntl
     pid = S.context()
     pix(S, pid)
-    with open(os.path.join(S.ctx_dir, pid + ".lock"), "r+") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
+    with S.hold_lock(pid):
         rc, out, err = reconcile(S, "--older-than=0")
     assert rc == 0, err
     assert " 1 busy, 0 failed" in err, err

@@ -3,6 +3,7 @@ one brickgate under spawn-fcgi behind nginx, PIDs owned by the test.
 
 The sandbox records every API request it gets, so a test can check the
 exact body brickgate sent upstream, or that it sent nothing."""
+import contextlib
 import hashlib
 import hmac
 import json
@@ -92,6 +93,15 @@ class Site:
             f.write(text)
         os.chmod(tmp, 0o660)
         os.rename(tmp, os.path.join(self.ctx_dir, pid + ".json"))
+
+    @contextlib.contextmanager
+    def hold_lock(self, pid):
+        """Holds the purchase's lock as another brickgate would: the lock
+        file's flock (doc/design.md, The store)."""
+        import fcntl
+        with open(os.path.join(self.ctx_dir, pid + ".lock"), "a+") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            yield
 
     def read(self, pid):
         with open(os.path.join(self.ctx_dir, pid + ".json")) as f:

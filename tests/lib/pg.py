@@ -7,6 +7,7 @@ on a free loopback port, its PID the harness's own (no pg_ctl or runuser
 between), stopped by that PID.  The cluster the package may have started
 on port 5432 is never used or touched.
 """
+import contextlib
 import glob
 import hashlib
 import json
@@ -285,6 +286,31 @@ class PgSite(paytest.Site):
 
     def query(self, sql):
         return self.db.query(sql, db=self.dbname)
+
+    @contextlib.contextmanager
+    def hold_lock(self, pid):
+        """Holds the purchase's lock as another host would: the session
+        advisory lock of doc/design.md, taken by a psql that stays
+        connected until the block ends, then stopped by its PID."""
+        p = subprocess.Popen(
+            ["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h",
+             "127.0.0.1", "-p", str(self.db.port), "-U", USER, "-d",
+             self.dbname], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            text=True)
+        try:
+            p.stdin.write("SELECT pg_advisory_lock(hashtextextended(%s, "
+                          "0));\n\\echo held\n" % literal(pid))
+            p.stdin.flush()
+            lines = [p.stdout.readline(), p.stdout.readline()]
+            assert lines[-1] == "held\n", lines
+            yield
+        finally:
+            p.stdin.close()
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
 
     def write_raw(self, pid, text):
         self.psql("INSERT INTO brickgate.purchases (id, context) VALUES "
