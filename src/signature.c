@@ -16,6 +16,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "hex.h"
 #include "signature.h"
 
 #define HEX_LEN		64
@@ -90,19 +91,14 @@ parse(const char *h, struct parts *p, char *why, size_t whysz)
 int
 signature_hmac_hex(const char *secret, const char *msg, char out[65])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char mac[EVP_MAX_MD_SIZE];
-	unsigned int len = 0, i;
+	unsigned int len = 0;
 
 	if (HMAC(EVP_sha256(), secret, (int)strlen(secret),
 	    (const unsigned char *)msg, strlen(msg), mac, &len) == NULL ||
 	    len != HEX_LEN / 2)
 		return -1;
-	for (i = 0; i < len; i++) {
-		out[2 * i] = hex[mac[i] >> 4];
-		out[2 * i + 1] = hex[mac[i] & 15];
-	}
-	out[HEX_LEN] = '\0';
+	hex_encode(mac, len, out);
 	OPENSSL_cleanse(mac, sizeof(mac));
 	return 0;
 }
