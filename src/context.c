@@ -10,8 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/sha.h>
+
 #include "context.h"
 #include "form.h"
+#include "json_canon.h"
 #include "json_strict.h"
 #include "money.h"
 #include "paymethod.h"
@@ -481,6 +484,28 @@ context_text(struct bg_context *c, size_t *len)
 	return json_object_to_json_string_length(c->root,
 	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 	    JSON_C_TO_STRING_NOSLASHESCAPE, len);
+}
+
+/* What brickgate writes into a context: not the storefront's part. */
+static const char *const records[] = {
+	"payments", "payment", "preference_id", "searched_at", NULL,
+};
+
+int
+context_digest(const struct bg_context *c,
+    unsigned char out[CONTEXT_DIGEST_LEN], struct bg_error *e)
+{
+	struct printbuf *pb = printbuf_new();
+	int rc = -1;
+
+	if (pb != NULL && json_canon(c->root, records, pb) == 0 &&
+	    SHA256((const unsigned char *)pb->buf, (size_t)pb->bpos, out) !=
+	    NULL)
+		rc = 0;
+	if (pb != NULL)
+		printbuf_free(pb);
+	return rc == 0 ? 0 : bg_fail(e, 500, "internal_error", NULL,
+	    "purchase context %s: cannot take its digest", c->id);
 }
 
 int

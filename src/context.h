@@ -57,6 +57,16 @@ void	 context_free(struct bg_context *c);
  */
 const char *context_text(struct bg_context *c, size_t *len);
 
+#define CONTEXT_DIGEST_LEN	32
+
+/*
+ * SHA-256 of the storefront's part of the context (every member but
+ * brickgate's records), written canonically (json_canon.h), so that the
+ * same cart gives the same digest from either store.  -1 with e.
+ */
+int	 context_digest(const struct bg_context *c,
+	    unsigned char out[CONTEXT_DIGEST_LEN], struct bg_error *e);
+
 /* True when the context allows the method (by type or by id). */
 int	 context_allows(const struct bg_context *c, const char *method_id,
 	    const char *type_id);

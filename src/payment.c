@@ -349,7 +349,7 @@ open_attempt(struct purchase *p, const struct pm *pm, struct bg_error *e)
 		}
 		return a;
 	}
-	if (uuid_v4(key, sizeof(key), e) == -1)
+	if (purchase_attempt_key(p, key, e) == -1)
 		return NULL;
 	return context_add_attempt(&p->c, key, pm->id, pm->type, now_ms(), e);
 }
@@ -416,8 +416,12 @@ create(struct purchase *p, struct bg_request *r, const struct pm *pm,
 	if ((a = open_attempt(p, pm, e)) == NULL)
 		return -1;
 	note_payment(r, a);
-	/* Recorded before the call, or no call at all. */
-	if (purchase_save(p, e) == -1)
+	/*
+	 * Recorded before the call, or no call at all; not waiting for the
+	 * disk, as the key it holds would come back (doc/design.md,
+	 * Durability).
+	 */
+	if (purchase_save_open(p, e) == -1)
 		return bg_fail(e, 500, "internal_error", NULL,
 		    "the purchase could not be recorded; nothing was charged");
 	outcome = purchase_post(p, "/v1/payments", body, a->key,

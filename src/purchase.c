@@ -14,6 +14,9 @@
 #include <time.h>
 #include <sys/random.h>
 
+#include <openssl/crypto.h>
+
+#include "attempt_key.h"
 #include "form.h"
 #include "json_strict.h"
 #include "money.h"
@@ -143,8 +146,8 @@ purchase_peek(struct purchase *p, const char *id, struct bg_error *e)
 	return load(p, id, e);
 }
 
-int
-purchase_save(struct purchase *p, struct bg_error *e)
+static int
+save(struct purchase *p, enum store_sync sync, struct bg_error *e)
 {
 	const char *text;
 	size_t len;
@@ -156,7 +159,7 @@ purchase_save(struct purchase *p, struct bg_error *e)
 	if (p->held == NULL)
 		return bg_fail(e, 500, "internal_error", NULL,
 		    "purchase %s saved without its lock", p->c.id);
-	if (store_held_save(p->held, text, len, e) == -1) {
+	if (store_held_save(p->held, text, len, sync, e) == -1) {
 		log_msg(p->log, CFG_LOG_ERROR, "purchase %s not saved: %s",
 		    p->c.id, e->message);
 		if (e->status == 503)
@@ -164,6 +167,35 @@ purchase_save(struct purchase *p, struct bg_error *e)
 		return -1;
 	}
 	return 0;
+}
+
+int
+purchase_save(struct purchase *p, struct bg_error *e)
+{
+	return save(p, STORE_DURABLE, e);
+}
+
+int
+purchase_save_open(struct purchase *p, struct bg_error *e)
+{
+	return save(p, STORE_VOLATILE, e);
+}
+
+int
+purchase_attempt_key(struct purchase *p, char key[UUID_LEN + 1],
+    struct bg_error *e)
+{
+	unsigned char secret[STORE_SECRET_LEN], digest[CONTEXT_DIGEST_LEN];
+	int rc;
+
+	if (p->store == NULL)
+		return no_store(e);
+	if (store_secret(p->store, secret, e) == -1)
+		return unreachable(p, p->c.id, e);
+	rc = context_digest(&p->c, digest, e) == -1 ? -1 : attempt_key(secret,
+	    p->c.id, digest, p->c.n_attempts, key, e);
+	OPENSSL_cleanse(secret, sizeof(secret));
+	return rc;
 }
 
 void

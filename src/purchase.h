@@ -15,6 +15,7 @@
 #include "context.h"
 #include "log.h"
 #include "mp_client.h"
+#include "randomid.h"
 #include "store.h"
 
 #define LOCK_WAIT_MS	2000	/* doc/design.md, The store */
@@ -54,7 +55,20 @@ int	 purchase_open_settled(struct purchase *p, const char *id,
 	    struct bg_error *e);
 /* Loads without the lock, to answer from the file as it is. */
 int	 purchase_peek(struct purchase *p, const char *id, struct bg_error *e);
+/* Saves the purchase durably (doc/design.md, Durability). */
 int	 purchase_save(struct purchase *p, struct bg_error *e);
+/*
+ * Saves it as far as the open attempt needs, before its call: through a
+ * crash of the process, not always of the machine (STORE_VOLATILE).
+ */
+int	 purchase_save_open(struct purchase *p, struct bg_error *e);
+/*
+ * The idempotency key of the attempt about to be added: derived from the
+ * installation's secret, the purchase id, the storefront's part of the
+ * context and the attempt's ordinal (attempt_key.h).
+ */
+int	 purchase_attempt_key(struct purchase *p, char key[UUID_LEN + 1],
+	    struct bg_error *e);
 void	 purchase_close(struct purchase *p);
 
 /*

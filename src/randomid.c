@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "hex.h"
 #include "randomid.h"
 
 static int
@@ -29,33 +30,29 @@ fill(uint8_t *b, size_t n, struct bg_error *e)
 	return 0;
 }
 
-static void
-hex(const uint8_t *b, size_t n, char *out)
+void
+uuid_format(unsigned char b[16], int version, char buf[UUID_LEN + 1])
 {
-	static const char x[] = "0123456789abcdef";
-	size_t i;
+	char h[33];
 
-	for (i = 0; i < n; i++) {
-		out[2 * i] = x[b[i] >> 4];
-		out[2 * i + 1] = x[b[i] & 15];
-	}
-	out[2 * n] = '\0';
+	b[6] = (unsigned char)((b[6] & 0x0f) | version << 4);
+	b[8] = (b[8] & 0x3f) | 0x80;	/* RFC 9562 variant */
+	hex_encode(b, 16, h);
+	snprintf(buf, UUID_LEN + 1, "%.8s-%.4s-%.4s-%.4s-%.12s", h, h + 8,
+	    h + 12, h + 16, h + 20);
 }
 
 int
 uuid_v4(char *buf, size_t size, struct bg_error *e)
 {
 	uint8_t b[16];
-	char h[33];
 
-	if (size < UUID_LEN + 1 || fill(b, sizeof(b), e) == -1)
-		return size < UUID_LEN + 1 ? bg_fail(e, 500, "internal_error",
-		    NULL, "uuid buffer too small") : -1;
-	b[6] = (b[6] & 0x0f) | 0x40;	/* version 4 */
-	b[8] = (b[8] & 0x3f) | 0x80;	/* RFC 4122 variant */
-	hex(b, sizeof(b), h);
-	snprintf(buf, size, "%.8s-%.4s-%.4s-%.4s-%.12s", h, h + 8, h + 12,
-	    h + 16, h + 20);
+	if (size < UUID_LEN + 1)
+		return bg_fail(e, 500, "internal_error", NULL,
+		    "uuid buffer too small");
+	if (fill(b, sizeof(b), e) == -1)
+		return -1;
+	uuid_format(b, 4, buf);
 	return 0;
 }
 
@@ -69,6 +66,6 @@ random_hex128(char *buf, size_t size, struct bg_error *e)
 		    "id buffer too small");
 	if (fill(b, sizeof(b), e) == -1)
 		return -1;
-	hex(b, sizeof(b), buf);
+	hex_encode(b, sizeof(b), buf);
 	return 0;
 }

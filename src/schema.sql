@@ -18,3 +18,11 @@ CREATE TABLE IF NOT EXISTS brickgate.purchases (
 CREATE TABLE IF NOT EXISTS brickgate.schema_version (
 	version		integer NOT NULL
 );
+
+-- Version 2.  The installation's secret, from which each attempt's
+-- idempotency key is derived (doc/design.md, Durability): one row, made
+-- by the first brickgate that needs it, never changed.
+CREATE TABLE IF NOT EXISTS brickgate.installation (
+	one		boolean PRIMARY KEY DEFAULT true CHECK (one),
+	secret		bytea NOT NULL CHECK (length(secret) = 32)
+);

@@ -69,9 +69,22 @@ store_held_load(struct store_held *h, char **text, size_t *len,
 
 int
 store_held_save(struct store_held *h, const char *text, size_t len,
+    enum store_sync sync, struct bg_error *e)
+{
+	return h->session->store->ops->save(h, text, len, sync, e);
+}
+
+int
+store_secret(struct store_session *ss, unsigned char out[STORE_SECRET_LEN],
     struct bg_error *e)
 {
-	return h->session->store->ops->save(h, text, len, e);
+	if (!ss->have_secret) {
+		if (ss->store->ops->secret(ss, ss->secret, e) == -1)
+			return -1;
+		ss->have_secret = 1;
+	}
+	memcpy(out, ss->secret, STORE_SECRET_LEN);
+	return 0;
 }
 
 int

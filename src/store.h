@@ -25,6 +25,21 @@ struct store;
 struct store_session;
 struct store_held;
 
+/*
+ * How far a save must have gone before it returns (doc/design.md,
+ * Durability).  STORE_DURABLE: on the disk, through a power cut.
+ * STORE_VOLATILE: seen by every later load at once and through a crash
+ * of the process, but perhaps lost with the power; only the open
+ * attempt is saved so, since its idempotency key is derived and a lost
+ * attempt comes back with the same one.
+ */
+enum store_sync {
+	STORE_DURABLE,
+	STORE_VOLATILE,
+};
+
+#define STORE_SECRET_LEN	32
+
 struct store_ops {
 	int	(*session_open)(struct store *, struct store_session **,
 		    struct bg_error *);
@@ -40,9 +55,9 @@ struct store_ops {
 	/* The held purchase's bytes, NUL-terminated; 404 unknown_purchase. */
 	int	(*load)(struct store_held *, char **text, size_t *len,
 		    struct bg_error *);
-	/* Replaces the held purchase atomically. */
+	/* Replaces the held purchase atomically, as far as sync says. */
 	int	(*save)(struct store_held *, const char *text, size_t len,
-		    struct bg_error *);
+		    enum store_sync sync, struct bg_error *);
 	/* Removes the held purchase (the hold must still be released). */
 	int	(*remove)(struct store_held *, struct bg_error *);
 	/* Releases the lock and frees the held purchase. */
@@ -60,6 +75,12 @@ struct store_ops {
 	/* Last modification of the purchase, in ms since the epoch. */
 	int	(*mtime)(struct store_session *, const char *id, int64_t *ms,
 		    struct bg_error *);
+	/*
+	 * The installation's secret, made once (random, durably) by the
+	 * first session that asks and the same ever after.
+	 */
+	int	(*secret)(struct store_session *,
+		    unsigned char out[STORE_SECRET_LEN], struct bg_error *);
 	/* 0 when the purchases can be reached now (for /healthz). */
 	int	(*health)(struct store_session *, struct bg_error *);
 	/* Where purchase id lives, for an operator's log line. */
@@ -75,6 +96,9 @@ struct store {
 
 struct store_session {
 	struct store	*store;
+	/* The installation's secret, once read (store_secret). */
+	unsigned char	 secret[STORE_SECRET_LEN];
+	int		 have_secret;
 };
 
 struct store_held {
@@ -97,7 +121,7 @@ int	 store_hold(struct store_session *ss, const char *id, long wait_ms,
 int	 store_held_load(struct store_held *h, char **text, size_t *len,
 	    struct bg_error *e);
 int	 store_held_save(struct store_held *h, const char *text, size_t len,
-	    struct bg_error *e);
+	    enum store_sync sync, struct bg_error *e);
 int	 store_held_remove(struct store_held *h, struct bg_error *e);
 /* Releases and frees h; NULL is nothing to release. */
 void	 store_release(struct store_held *h);
@@ -112,6 +136,9 @@ int	 store_list(struct store_session *ss,
 int	 store_mtime(struct store_session *ss, const char *id, int64_t *ms,
 	    struct bg_error *e);
 int	 store_health(struct store_session *ss, struct bg_error *e);
+/* The installation's secret (read once per session); -1 with e. */
+int	 store_secret(struct store_session *ss,
+	    unsigned char out[STORE_SECRET_LEN], struct bg_error *e);
 /* "<context_dir>/<id>.json", or the row's table and id. */
 void	 store_where(struct store_session *ss, const char *id, char *buf,
 	    size_t size);

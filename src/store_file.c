@@ -4,12 +4,17 @@
  *
  * The lock lives in its own file because every save replaces the .json:
  * a waiter blocked on the old .json would wake up holding a lock on a
- * file nobody reads any more.  Every write goes to a temporary file that
- * is synced, renamed over the purchase and followed by a sync of the
+ * file nobody reads any more.  A durable save goes to a temporary file
+ * that is synced, renamed over the purchase and followed by a sync of the
  * directory, so a crash leaves the old content or the new, never a torn
- * file.  All paths are resolved against one directory descriptor opened
- * at start-up; ids were checked against the purchase-id pattern, so a
- * name can never leave the directory.
+ * file.  A volatile save (the open attempt) goes to <id>.open, renamed
+ * into place but never synced, and names the .json it was written over
+ * and its own content by their SHA-256: loading takes it instead of the
+ * .json only when both still match, so a side file torn, lost or left
+ * behind by a power cut is never read (doc/design.md, Durability).  All
+ * paths are resolved against one directory descriptor opened at
+ * start-up; ids were checked against the purchase-id pattern, so a name
+ * can never leave the directory.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,14 +24,24 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <openssl/sha.h>
+
+#include "hex.h"
 #include "purchase_id.h"
 #include "randomid.h"
 #include "store_file.h"
 
 /* A context with every attempt recorded stays far below this. */
 #define MAX_CONTEXT_BYTES (4 * 1024 * 1024)
+
+/* "brickgate-open 1 <base> <body> <length>\n", then the body. */
+#define OPEN_MAGIC	"brickgate-open 1 "
+#define MAGIC_LEN	(sizeof(OPEN_MAGIC) - 1)
+#define OPEN_HEAD_MAX	(sizeof(OPEN_MAGIC) + 2 * 65 + 24)
+#define SECRET_NAME	".installation-secret"
 
 struct fstore {
 	int	 dirfd;
@@ -38,10 +53,16 @@ struct fsession {
 	struct store_session	 s;
 };
 
-/* A held purchase is its open, flocked lock file. */
+/*
+ * A held purchase is its open, flocked lock file, and the digest of the
+ * .json as it was last loaded or saved: what a volatile save is
+ * written over.
+ */
 struct fheld {
 	struct store_held	 h;
 	int			 fd;
+	unsigned char		 base[SHA256_DIGEST_LENGTH];
+	int			 have_base;
 };
 
 static int
@@ -160,34 +181,35 @@ file_release(struct store_held *h)
 	free(fh);
 }
 
+/*
+ * A whole regular file of at most max bytes, NUL-terminated, into *buf.
+ * -1 with errno (ENOENT: there is none; EFBIG: not regular or too big).
+ */
 static int
-read_purchase(struct store *s, const char *id, char **text, size_t *len,
-    struct bg_error *e)
+read_whole(int dfd, const char *name, size_t max, char **buf, size_t *len)
 {
-	char name[PURCHASE_ID_MAX + 8], *buf;
 	struct stat st;
-	size_t have = 0;
+	size_t have = 0, size;
 	ssize_t n;
+	char *b;
 	int fd;
 
-	name_of(name, sizeof(name), id, ".json");
-	fd = openat(dirfd_of(s), name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd == -1)
-		return errno == ENOENT ? bg_fail(e, 404, "unknown_purchase",
-		    NULL, "no purchase %s", id) : sys_fail(e, "open", name);
+	if ((fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return -1;
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size > MAX_CONTEXT_BYTES) {
+	    (size_t)st.st_size > max) {
 		close(fd);
-		return bg_fail(e, 500, "invalid_context", NULL,
-		    "%s is not a regular file of at most %d bytes", name,
-		    MAX_CONTEXT_BYTES);
+		errno = EFBIG;	/* not a file of ours, or not one we take */
+		return -1;
 	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+	size = (size_t)st.st_size;
+	if ((b = malloc(size + 1)) == NULL) {
 		close(fd);
-		return sys_fail(e, "read", name);
+		errno = ENOMEM;
+		return -1;
 	}
-	while (have < (size_t)st.st_size) {
-		n = read(fd, buf + have, (size_t)st.st_size - have);
+	while (have < size) {
+		n = read(fd, b + have, size - have);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -195,14 +217,96 @@ read_purchase(struct store *s, const char *id, char **text, size_t *len,
 		have += (size_t)n;
 	}
 	close(fd);
-	if (have != (size_t)st.st_size) {
-		free(buf);
-		return bg_fail(e, 500, "internal_error", NULL,
-		    "short read of %s", name);
+	if (have != size) {
+		free(b);
+		errno = EIO;
+		return -1;
 	}
-	buf[have] = '\0';
-	*text = buf;
+	b[have] = '\0';
+	*buf = b;
 	*len = have;
+	return 0;
+}
+
+/* True when the side file in buf (n bytes) is whole and over base. */
+static int
+open_valid(const char *buf, size_t n, const char *base, const char **body)
+{
+	const char *h = buf + MAGIC_LEN;
+	unsigned char d[SHA256_DIGEST_LENGTH];
+	char hex[65], *end;
+	unsigned long blen;
+
+	if (n < MAGIC_LEN + 131 || memcmp(buf, OPEN_MAGIC, MAGIC_LEN) != 0 ||
+	    memcmp(h, base, 64) != 0 || h[64] != ' ' || h[129] != ' ')
+		return 0;
+	blen = strtoul(h + 130, &end, 10);
+	if (*end != '\n' || (size_t)(buf + n - (end + 1)) != blen)
+		return 0;
+	*body = end + 1;
+	SHA256((const unsigned char *)*body, blen, d);
+	hex_encode(d, sizeof(d), hex);
+	return memcmp(h + 65, hex, 64) == 0;
+}
+
+/*
+ * The side file's body when it was written over exactly base[] and is
+ * whole; NULL otherwise (none, torn, or older than the .json).
+ */
+static char *
+open_body(int dfd, const char *id, const unsigned char *base, size_t *len)
+{
+	char name[PURCHASE_ID_MAX + 8], *buf, want[65];
+	const char *body;
+	size_t n;
+
+	name_of(name, sizeof(name), id, ".open");
+	if (read_whole(dfd, name, MAX_CONTEXT_BYTES + OPEN_HEAD_MAX, &buf,
+	    &n) == -1)
+		return NULL;
+	hex_encode(base, SHA256_DIGEST_LENGTH, want);
+	if (!open_valid(buf, n, want, &body)) {
+		free(buf);
+		return NULL;
+	}
+	*len = (size_t)(buf + n - body);
+	memmove(buf, body, *len + 1);
+	return buf;
+}
+
+/*
+ * The purchase as the last save left it: the .json, or the open
+ * attempt's side file written over it.  base (when not NULL) gets the
+ * .json's digest.
+ */
+static int
+read_purchase(struct store *s, const char *id, char **text, size_t *len,
+    unsigned char *base, struct bg_error *e)
+{
+	char name[PURCHASE_ID_MAX + 8], *side;
+	unsigned char d[SHA256_DIGEST_LENGTH];
+	size_t side_len;
+
+	name_of(name, sizeof(name), id, ".json");
+	if (read_whole(dirfd_of(s), name, MAX_CONTEXT_BYTES, text, len) == -1) {
+		if (errno == ENOENT)
+			return bg_fail(e, 404, "unknown_purchase", NULL,
+			    "no purchase %s", id);
+		if (errno == EFBIG)
+			return bg_fail(e, 500, "invalid_context", NULL,
+			    "%s is not a regular file of at most %d bytes",
+			    name, MAX_CONTEXT_BYTES);
+		return errno == EIO ? bg_fail(e, 500, "internal_error", NULL,
+		    "short read of %s", name) : sys_fail(e, "read", name);
+	}
+	SHA256((unsigned char *)*text, *len, d);
+	if (base != NULL)
+		memcpy(base, d, sizeof(d));
+	if ((side = open_body(dirfd_of(s), id, d, &side_len)) != NULL) {
+		free(*text);
+		*text = side;
+		*len = side_len;
+	}
 	return 0;
 }
 
@@ -223,19 +327,24 @@ write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-int
-store_file_write_temp(struct store *s, const char *id, const char *text,
-    size_t len, int mode, char *tmp, struct bg_error *e)
+/*
+ * Writes iov into a new temporary file named after name (kept in tmp),
+ * with the mode and group of name when it exists, else mode; synced
+ * when sync says so.
+ */
+static int
+write_temp(struct store *s, const char *name, const struct iovec *iov,
+    int iovcnt, int mode, enum store_sync sync, char *tmp,
+    struct bg_error *e)
 {
-	char name[PURCHASE_ID_MAX + 8], rnd[33];
+	char rnd[33];
 	struct stat st;
-	int fd, dfd = dirfd_of(s), have_old;
+	int fd, dfd = dirfd_of(s), have_old, i, failed = 0;
 
 	if (random_hex128(rnd, sizeof(rnd), e) == -1)
 		return -1;
 	/* A dot first: list() and shell globs for *.json skip it. */
-	snprintf(tmp, STORE_TMP_MAX, ".%s.json.%.12s.tmp", id, rnd);
-	name_of(name, sizeof(name), id, ".json");
+	snprintf(tmp, STORE_TMP_MAX, ".%s.%.12s.tmp", name, rnd);
 	have_old = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
 	    O_NOFOLLOW, 0600);
@@ -245,9 +354,12 @@ store_file_write_temp(struct store *s, const char *id, const char *text,
 	 * The storefront reads what we write: keep the mode and group it
 	 * gave the file (typically 0660 in a setgid 2770 directory).
 	 */
-	if (fchmod(fd, have_old ? (st.st_mode & 07777) : (mode_t)mode)
-	    == -1 || (have_old && fchown(fd, (uid_t)-1, st.st_gid) == -1) ||
-	    write_all(fd, text, len) == -1 || fsync(fd) == -1) {
+	if (fchmod(fd, have_old ? (st.st_mode & 07777) : (mode_t)mode) == -1 ||
+	    (have_old && fchown(fd, (uid_t)-1, st.st_gid) == -1))
+		failed = 1;
+	for (i = 0; !failed && i < iovcnt; i++)
+		failed = write_all(fd, iov[i].iov_base, iov[i].iov_len) == -1;
+	if (failed || (sync == STORE_DURABLE && fsync(fd) == -1)) {
 		sys_fail(e, "write", tmp);
 		close(fd);
 		unlinkat(dfd, tmp, 0);
@@ -259,6 +371,17 @@ store_file_write_temp(struct store *s, const char *id, const char *text,
 		return -1;
 	}
 	return 0;
+}
+
+int
+store_file_write_temp(struct store *s, const char *id, const char *text,
+    size_t len, int mode, char *tmp, struct bg_error *e)
+{
+	char name[PURCHASE_ID_MAX + 8];
+	struct iovec iov = { (void *)text, len };
+
+	name_of(name, sizeof(name), id, ".json");
+	return write_temp(s, name, &iov, 1, mode, STORE_DURABLE, tmp, e);
 }
 
 /* Renames tmp over the purchase's file and syncs the directory. */
@@ -284,26 +407,76 @@ static int
 file_load(struct store_held *h, char **text, size_t *len,
     struct bg_error *e)
 {
-	return read_purchase(h->session->store, h->id, text, len, e);
+	struct fheld *fh = (struct fheld *)h;
+
+	if (read_purchase(h->session->store, h->id, text, len, fh->base, e)
+	    == -1)
+		return -1;
+	fh->have_base = 1;
+	return 0;
 }
 
 static int
 file_peek(struct store_session *ss, const char *id, char **text,
     size_t *len, struct bg_error *e)
 {
-	return read_purchase(ss->store, id, text, len, e);
+	return read_purchase(ss->store, id, text, len, NULL, e);
+}
+
+/* The side file, over the .json as loaded; renamed in, never synced. */
+static int
+save_open(struct fheld *fh, const char *text, size_t len,
+    struct bg_error *e)
+{
+	struct store *s = fh->h.session->store;
+	char head[OPEN_HEAD_MAX], base[65], body[65], tmp[STORE_TMP_MAX];
+	char name[PURCHASE_ID_MAX + 8];
+	unsigned char d[SHA256_DIGEST_LENGTH];
+	struct iovec iov[2];
+	int dfd = dirfd_of(s);
+
+	if (!fh->have_base)
+		return bg_fail(e, 500, "internal_error", NULL,
+		    "purchase %s saved before it was loaded", fh->h.id);
+	hex_encode(fh->base, sizeof(fh->base), base);
+	SHA256((const unsigned char *)text, len, d);
+	hex_encode(d, sizeof(d), body);
+	iov[0].iov_base = head;
+	iov[0].iov_len = (size_t)snprintf(head, sizeof(head), "%s%s %s %zu\n",
+	    OPEN_MAGIC, base, body, len);
+	iov[1].iov_base = (void *)text;
+	iov[1].iov_len = len;
+	name_of(name, sizeof(name), fh->h.id, ".open");
+	if (write_temp(s, name, iov, 2, 0660, STORE_VOLATILE, tmp, e) == -1)
+		return -1;
+	if (renameat(dfd, tmp, dfd, name) == -1) {
+		sys_fail(e, "rename", tmp);
+		unlinkat(dfd, tmp, 0);
+		return -1;
+	}
+	return 0;
 }
 
 static int
 file_save(struct store_held *h, const char *text, size_t len,
-    struct bg_error *e)
+    enum store_sync sync, struct bg_error *e)
 {
+	struct fheld *fh = (struct fheld *)h;
 	struct store *s = h->session->store;
-	char tmp[STORE_TMP_MAX];
+	char tmp[STORE_TMP_MAX], name[PURCHASE_ID_MAX + 8];
 
-	if (store_file_write_temp(s, h->id, text, len, 0660, tmp, e) == -1)
+	if (sync == STORE_VOLATILE)
+		return save_open(fh, text, len, e);
+	if (store_file_write_temp(s, h->id, text, len, 0660, tmp, e) == -1 ||
+	    store_file_commit(s, tmp, h->id, e) == -1)
 		return -1;
-	return store_file_commit(s, tmp, h->id, e);
+	SHA256((const unsigned char *)text, len, fh->base);
+	fh->have_base = 1;
+	/* Left behind, it no longer matches the .json: never read again. */
+	name_of(name, sizeof(name), h->id, ".open");
+	if (unlinkat(dirfd_of(s), name, 0) == -1 && errno != ENOENT)
+		return sys_fail(e, "remove", name);
+	return 0;
 }
 
 static int
@@ -370,6 +543,9 @@ file_remove(struct store_held *h, struct bg_error *e)
 	name_of(name, sizeof(name), id, ".json");
 	if (unlinkat(dfd, name, 0) == -1 && errno != ENOENT)
 		return sys_fail(e, "remove", name);
+	name_of(name, sizeof(name), id, ".open");
+	if (unlinkat(dfd, name, 0) == -1 && errno != ENOENT)
+		return sys_fail(e, "remove", name);
 	/*
 	 * The lock goes last, while still held: a waiter that gets it next
 	 * finds no purchase and answers 404.
@@ -393,6 +569,79 @@ file_mtime(struct store_session *ss, const char *id, int64_t *ms,
 	if (fstatat(dirfd_of(ss->store), name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 		return sys_fail(e, "stat", name);
 	*ms = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
+	return 0;
+}
+
+/* The secret file's 64 hex digits into out; -1 (errno) when unreadable. */
+static int
+read_secret(int dfd, unsigned char out[STORE_SECRET_LEN])
+{
+	char *buf;
+	size_t n;
+	int ok;
+
+	if (read_whole(dfd, SECRET_NAME, 2 * STORE_SECRET_LEN + 1, &buf, &n)
+	    == -1)
+		return -1;
+	ok = n == 2 * STORE_SECRET_LEN + 1 && buf[n - 1] == '\n';
+	if (ok) {
+		buf[n - 1] = '\0';
+		ok = hex_decode(buf, out, STORE_SECRET_LEN) == 0;
+	}
+	free(buf);
+	if (!ok)
+		errno = EINVAL;
+	return ok ? 0 : -1;
+}
+
+/*
+ * Made by whoever asks first: written and synced under a temporary name,
+ * then linked into place, which fails for all but one of several
+ * processes racing to make it; the others read the winner's.
+ */
+static int
+make_secret(struct store *s, struct bg_error *e)
+{
+	char text[2 * STORE_SECRET_LEN + 2], tmp[STORE_TMP_MAX];
+	struct iovec iov;
+	int dfd = dirfd_of(s), rc = 0;
+
+	/* 256 bits from getrandom(2), as two 128-bit halves in hex. */
+	if (random_hex128(text, 33, e) == -1 ||
+	    random_hex128(text + 32, 33, e) == -1)
+		return -1;
+	text[2 * STORE_SECRET_LEN] = '\n';
+	text[2 * STORE_SECRET_LEN + 1] = '\0';
+	iov.iov_base = text;
+	iov.iov_len = 2 * STORE_SECRET_LEN + 1;
+	if (write_temp(s, SECRET_NAME, &iov, 1, 0640, STORE_DURABLE, tmp, e)
+	    == -1)
+		return -1;
+	if (linkat(dfd, tmp, dfd, SECRET_NAME, 0) == -1 && errno != EEXIST)
+		rc = sys_fail(e, "link", SECRET_NAME);
+	unlinkat(dfd, tmp, 0);
+	if (rc == 0 && fsync(dfd) == -1)
+		rc = sys_fail(e, "fsync of the directory of", SECRET_NAME);
+	return rc;
+}
+
+static int
+file_secret(struct store_session *ss, unsigned char out[STORE_SECRET_LEN],
+    struct bg_error *e)
+{
+	struct store *s = ss->store;
+
+	if (read_secret(dirfd_of(s), out) == 0)
+		return 0;
+	/* A damaged secret is never replaced: keys would change with it. */
+	if (errno != ENOENT)
+		return bg_fail(e, 500, "internal_error", NULL, "%s/%s is not "
+		    "64 hex digits and a newline: %s", ((struct fstore *)
+		    s->be)->dir, SECRET_NAME, strerror(errno));
+	if (make_secret(s, e) == -1)
+		return -1;
+	if (read_secret(dirfd_of(s), out) == -1)
+		return sys_fail(e, "read", SECRET_NAME);
 	return 0;
 }
 
@@ -436,7 +685,8 @@ file_close(struct store *s)
 static const struct store_ops file_ops = {
 	file_session_open, file_session_close, file_hold, file_load,
 	file_save, file_remove, file_release, file_peek, file_create,
-	file_list, file_mtime, file_health, file_where, file_close,
+	file_list, file_mtime, file_secret, file_health, file_where,
+	file_close,
 };
 
 int

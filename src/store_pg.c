@@ -19,12 +19,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
 #include "pq.h"
 #include "purchase_id.h"
+#include "randomid.h"
 #include "schema_sql.h"
 #include "store_pg.h"
 
-#define SCHEMA_VERSION	"1"
+#define SCHEMA_VERSION	"2"
 
 struct pgstore {
 	struct pq_api	 pq;
@@ -44,8 +46,9 @@ struct pgheld {
 };
 
 enum stmt {
-	ST_EXISTS, ST_TRYLOCK, ST_UNLOCK, ST_LOAD, ST_SAVE, ST_CREATE,
-	ST_LIST, ST_MTIME, ST_REMOVE, ST_HEALTH, ST_COUNT
+	ST_EXISTS, ST_TRYLOCK, ST_UNLOCK, ST_LOAD, ST_SAVE, ST_SAVE_ASYNC,
+	ST_CREATE, ST_LIST, ST_MTIME, ST_REMOVE, ST_HEALTH, ST_SECRET,
+	ST_COUNT
 };
 
 /*
@@ -66,6 +69,14 @@ static const struct {
 	    "SELECT context::text FROM brickgate.purchases WHERE id = $1", 1 },
 	{ "bg_save", "UPDATE brickgate.purchases SET context = $2::jsonb, "
 	    "updated_at = now() WHERE id = $1", 2 },
+	/*
+	 * The same, committed without waiting for the WAL to reach the
+	 * disk: set_config(..., true) lasts until this statement's own
+	 * transaction commits, so one round trip does it.
+	 */
+	{ "bg_save_async", "UPDATE brickgate.purchases SET context = "
+	    "$2::jsonb, updated_at = now() FROM (SELECT set_config("
+	    "'synchronous_commit', 'off', true)) AS async WHERE id = $1", 2 },
 	{ "bg_create", "INSERT INTO brickgate.purchases (id, context) "
 	    "VALUES ($1, $2::jsonb)", 2 },
 	{ "bg_list", "SELECT id FROM brickgate.purchases", 0 },
@@ -73,6 +84,11 @@ static const struct {
 	    "FROM brickgate.purchases WHERE id = $1", 1 },
 	{ "bg_remove", "DELETE FROM brickgate.purchases WHERE id = $1", 1 },
 	{ "bg_health", "SELECT 1", 0 },
+	/* Made by the first session that asks; every later one reads it. */
+	{ "bg_secret", "WITH made AS (INSERT INTO brickgate.installation "
+	    "(secret) VALUES (decode($1, 'hex')) ON CONFLICT DO NOTHING "
+	    "RETURNING secret) SELECT encode(secret, 'hex') FROM made UNION "
+	    "ALL SELECT encode(secret, 'hex') FROM brickgate.installation", 1 },
 };
 
 static struct pgstore *
@@ -393,13 +409,13 @@ pg_peek(struct store_session *ss, const char *id, char **text,
 
 static int
 pg_save(struct store_held *h, const char *text, size_t len,
-    struct bg_error *e)
+    enum store_sync sync, struct bg_error *e)
 {
 	const char *params[2] = { h->id, text };
 
 	(void)len;	/* text is NUL-terminated JSON */
 	return run_only((struct pgsession *)h->session, (struct pgheld *)h,
-	    ST_SAVE, params, e);
+	    sync == STORE_VOLATILE ? ST_SAVE_ASYNC : ST_SAVE, params, e);
 }
 
 static int
@@ -465,6 +481,31 @@ pg_mtime(struct store_session *ss, const char *id, int64_t *ms,
 }
 
 static int
+pg_secret(struct store_session *ss, unsigned char out[STORE_SECRET_LEN],
+    struct bg_error *e)
+{
+	struct pq_api *pq = &pgs(ss)->pq;
+	char made[2 * STORE_SECRET_LEN + 1];
+	const char *params[1] = { made };
+	PGresult *res;
+	int rc = 0;
+
+	/* 256 bits from getrandom(2), used only if no row exists yet. */
+	if (random_hex128(made, 33, e) == -1 ||
+	    random_hex128(made + 32, 33, e) == -1)
+		return -1;
+	if ((res = run((struct pgsession *)ss, NULL, ST_SECRET, params, e))
+	    == NULL)
+		return -1;
+	if (pq->ntuples(res) < 1 || hex_decode(pq->get_value(res, 0, 0), out,
+	    STORE_SECRET_LEN) == -1)
+		rc = bg_fail(e, 500, "internal_error", NULL, "brickgate."
+		    "installation holds no secret of 32 bytes");
+	pq->clear(res);
+	return rc;
+}
+
+static int
 pg_health(struct store_session *ss, struct bg_error *e)
 {
 	return run_only((struct pgsession *)ss, NULL, ST_HEALTH, NULL, e);
@@ -493,7 +534,7 @@ pg_close(struct store *s)
 static const struct store_ops pg_ops = {
 	pg_session_open, pg_session_close, pg_hold, pg_load, pg_save,
 	pg_remove, pg_release, pg_peek, pg_create, pg_list, pg_mtime,
-	pg_health, pg_where, pg_close,
+	pg_secret, pg_health, pg_where, pg_close,
 };
 
 int

@@ -171,8 +171,10 @@ def test_sigkill_in_the_middle_of_the_call():
     assert s.stack.kill_brickgate() == -signal.SIGKILL
     t.join()
     assert box["r"].status == 502, box["r"]     # nginx: upstream gone
-    # The record is whole and says an attempt was being made.
-    rec = s.read(pid)
+    # The record is whole and says an attempt was being made: brickgate
+    # reads it so, from the side file the page cache kept (the process
+    # died, not the machine).
+    rec = s.show(pid)
     assert rec["payment"]["state"] == "creating"
     key = rec["payment"]["idempotency_key"]
     assert not [n for n in os.listdir(s.ctx_dir) if n.endswith(".tmp")]

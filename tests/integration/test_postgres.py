@@ -63,10 +63,10 @@ def payments_for(site, pid):
 def test_db_init_is_idempotent():
     for _ in range(2):
         rc, out, err = run_brickgate(["db", "init"], env())
-        assert (rc, out, err) == (0, "brickgate schema version 1\n", ""), \
+        assert (rc, out, err) == (0, "brickgate schema version 2\n", ""), \
             (rc, out, err)
     assert DB.query("SELECT version FROM brickgate.schema_version") == \
-        [["1"]]
+        [["2"]]
 
 
 def test_db_commands_refused_on_the_file_store_and_checked():

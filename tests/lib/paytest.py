@@ -13,7 +13,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "sandbox"))
-from harness import Stack, expect_error, write_secret  # noqa: E402
+from harness import (Stack, expect_error, run_brickgate,  # noqa: E402
+                     write_secret)
 import sbharness  # noqa: E402
 
 EMAIL = "test_user_48151623@testuser.com"
@@ -45,6 +46,9 @@ CARDS = sbharness.CARDS
 
 WEBHOOK_SECRET = "whsec-7f3a9c1e5b2d4f60a8e9c7b5d3f1a2e4"
 
+
+# What brickgate writes into a context, apart from the storefront's part.
+RECORDS = ("payments", "payment", "preference_id", "searched_at")
 
 class Site:
     def __init__(self, site="MLB", config=None, sandbox_args=(),
@@ -93,6 +97,69 @@ class Site:
             f.write(text)
         os.chmod(tmp, 0o660)
         os.rename(tmp, os.path.join(self.ctx_dir, pid + ".json"))
+
+    # -- what a power cut leaves (test_durability.py) --------------------
+
+    def raw(self, pid):
+        """The purchase's durable record, as text."""
+        with open(os.path.join(self.ctx_dir, pid + ".json")) as f:
+            return f.read()
+
+    def _open_path(self, pid):
+        return os.path.join(self.ctx_dir, pid + ".open")
+
+    def lose_open_attempt(self, pid, durable):
+        """The side file, never synced, is lost; the .json is what the
+        last durable write left."""
+        os.unlink(self._open_path(pid))
+        assert self.raw(pid) == durable
+
+    def tear_open_attempt(self, pid, durable):
+        """Half of the side file reached the disk."""
+        with open(self._open_path(pid), "r+b") as f:
+            f.truncate(os.path.getsize(self._open_path(pid)) // 2)
+        assert self.raw(pid) == durable
+
+    def keep_open_attempt(self, pid):
+        with open(self._open_path(pid), "rb") as f:
+            return f.read()
+
+    def put_back_open_attempt(self, pid, data):
+        with open(self._open_path(pid), "wb") as f:
+            f.write(data)
+
+    def show(self, pid):
+        """The purchase as brickgate reads it (`brickgate context show`):
+        with the open attempt's side file when that is what it reads."""
+        env = {k: v for k, v in self.stack.env.items()
+               if k.startswith("BRICKGATE_")}
+        rc, out, err = run_brickgate(["context", "show", pid], env=env)
+        assert rc == 0, (rc, err)
+        return json.loads(out)
+
+    def installation_secret(self):
+        with open(os.path.join(self.ctx_dir, ".installation-secret")) as f:
+            return bytes.fromhex(f.read().strip())
+
+    def expected_key(self, pid, ordinal):
+        """The idempotency key doc/design.md (Durability) says attempt
+        number ordinal of the purchase gets, computed here on its own
+        from the rule: an HMAC-SHA256 keyed by the installation's secret
+        over the id, the SHA-256 of the storefront's part of the context
+        written canonically, and the ordinal; 128 bits as a version 8
+        UUID."""
+        ctx = {k: v for k, v in self.read(pid).items()
+               if k not in RECORDS}
+        canon = json.dumps(ctx, sort_keys=True, separators=(",", ":"),
+                           ensure_ascii=False)
+        digest = hashlib.sha256(canon.encode()).hexdigest()
+        msg = "brickgate attempt key 1\n%s\n%s\n%d" % (pid, digest, ordinal)
+        mac = bytearray(hmac.new(self.installation_secret(), msg.encode(),
+                                 hashlib.sha256).digest()[:16])
+        mac[6] = (mac[6] & 0x0f) | 0x80
+        mac[8] = (mac[8] & 0x3f) | 0x80
+        h = mac.hex()
+        return "-".join((h[:8], h[8:12], h[12:16], h[16:20], h[20:]))
 
     @contextlib.contextmanager
     def hold_lock(self, pid):

@@ -2,8 +2,10 @@
  * Unit tests: the file store of purchase contexts (doc/design.md, The store)
  * through the store interface: sessions, held purchases (lock, load,
  * save, remove, release), atomic writes that keep mode and group, lock
- * files, listing, and what a crash between writing the temporary file
- * and renaming it leaves.
+ * files, listing, what a crash between writing the temporary file
+ * and renaming it leaves, the open attempt's side file (read only while
+ * it is whole and over the .json it was written on), and the
+ * installation's secret.
  */
 #include "tap.h"
 
@@ -72,7 +74,7 @@ save(const char *id, const char *text, size_t len, struct bg_error *e)
 
 	if (store_hold(ss, id, 0, &h, e) != 0)
 		return -1;
-	rc = store_held_save(h, text, len, e);
+	rc = store_held_save(h, text, len, STORE_DURABLE, e);
 	store_release(h);
 	return rc;
 }
@@ -167,7 +169,8 @@ lock_excludes_and_times_out(void **state)
 	assert_string_equal(t, "{}");
 	assert_int_equal(len, 2);
 	free(t);
-	assert_int_equal(store_held_save(a, "{\"x\":1}", 7, &e), 0);
+	assert_int_equal(store_held_save(a, "{\"x\":1}", 7, STORE_DURABLE,
+	    &e), 0);
 	store_release(a);
 	assert_int_equal(store_hold(other, "o-3", 0, &b, &e), 0);
 	assert_int_equal(store_held_load(b, &t, &len, &e), 0);
@@ -281,6 +284,184 @@ context_records(void **state)
 	assert_non_null(strstr(e.message, "purchase context o-6: "));
 }
 
+/* The raw bytes of a file of the store's directory, or NULL. */
+static char *
+slurp(const char *name, size_t *len)
+{
+	char path[400], *buf;
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static void
+spit(const char *name, const char *text, size_t len)
+{
+	char path[400];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_non_null(f = fopen(path, "w"));
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	fclose(f);
+}
+
+/* A volatile save under a fresh hold: load first, as the flow does. */
+static void
+save_open(const char *id, const char *text)
+{
+	struct store_held *h;
+	struct bg_error e;
+	char *t;
+	size_t len;
+
+	assert_int_equal(store_hold(ss, id, 0, &h, &e), 0);
+	assert_int_equal(store_held_load(h, &t, &len, &e), 0);
+	free(t);
+	assert_int_equal(store_held_save(h, text, strlen(text),
+	    STORE_VOLATILE, &e), 0);
+	store_release(h);
+}
+
+static void
+volatile_save_is_read_until_the_durable_one(void **state)
+{
+	struct store_held *h;
+	struct bg_error e;
+	char *t;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(store_create(ss, "o-8", "{\"v\":1}", 7, &e), 0);
+	save_open("o-8", "{\"v\":2}");
+	/* The .json is as it was; every load, held or not, sees v 2. */
+	t = slurp("o-8.json", &len);
+	assert_string_equal(t, "{\"v\":1}");
+	free(t);
+	assert_int_equal(count_files(".open"), 1);
+	t = load("o-8");
+	assert_string_equal(t, "{\"v\":2}");
+	free(t);
+	assert_int_equal(store_hold(ss, "o-8", 0, &h, &e), 0);
+	assert_int_equal(store_held_load(h, &t, &len, &e), 0);
+	assert_string_equal(t, "{\"v\":2}");
+	assert_int_equal(len, 7);
+	free(t);
+	/* The durable save takes its place and the side file goes. */
+	assert_int_equal(store_held_save(h, "{\"v\":3}", 7, STORE_DURABLE,
+	    &e), 0);
+	store_release(h);
+	assert_int_equal(count_files(".open"), 0);
+	t = load("o-8");
+	assert_string_equal(t, "{\"v\":3}");
+	free(t);
+	/* Saved again without waiting, then the purchase removed: all go. */
+	save_open("o-8", "{\"v\":4}");
+	assert_int_equal(store_hold(ss, "o-8", 0, &h, &e), 0);
+	assert_int_equal(store_held_remove(h, &e), 0);
+	store_release(h);
+	assert_int_equal(count_files(".open"), 0);
+	assert_null(slurp("o-8.json", &len));
+}
+
+/*
+ * What a power cut may leave of the side file: nothing, a part, other
+ * bytes, or one written over an older .json.  None of it is read.
+ */
+static void
+side_file_torn_lost_or_stale_is_ignored(void **state)
+{
+	struct store_held *h;
+	struct bg_error e;
+	char *side, *t, *bad;
+	size_t len, cut;
+
+	(void)state;
+	assert_int_equal(store_create(ss, "o-9", "{\"v\":1}", 7, &e), 0);
+	save_open("o-9", "{\"v\":2}");
+	side = slurp("o-9.open", &len);
+	assert_non_null(side);
+	assert_memory_equal(side, "brickgate-open 1 ", 17);
+	for (cut = 0; cut < len; cut += len / 7 + 1) {
+		spit("o-9.open", side, cut);
+		t = load("o-9");
+		assert_string_equal(t, "{\"v\":1}");
+		free(t);
+	}
+	bad = strdup(side);
+	bad[len - 2] = '3';	/* a byte of the body changed */
+	spit("o-9.open", bad, len);
+	t = load("o-9");
+	assert_string_equal(t, "{\"v\":1}");
+	free(t);
+	free(bad);
+	/* Whole again, it is read again. */
+	spit("o-9.open", side, len);
+	t = load("o-9");
+	assert_string_equal(t, "{\"v\":2}");
+	free(t);
+	/* A .json replaced since: the side file is left behind, unread. */
+	assert_int_equal(save("o-9", "{\"v\":5}", 7, &e), 0);
+	spit("o-9.open", side, len);
+	t = load("o-9");
+	assert_string_equal(t, "{\"v\":5}");
+	free(t);
+	free(side);
+	/* A volatile save before any load has nothing to be over. */
+	assert_int_equal(store_hold(ss, "o-9", 0, &h, &e), 0);
+	assert_int_equal(store_held_save(h, "{}", 2, STORE_VOLATILE, &e), -1);
+	assert_int_equal(e.status, 500);
+	store_release(h);
+}
+
+static void
+secret_made_once_and_never_replaced(void **state)
+{
+	unsigned char a[STORE_SECRET_LEN], b[STORE_SECRET_LEN];
+	struct store_session *other;
+	struct bg_error e;
+	struct stat sb;
+	char path[400], *text;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(store_secret(ss, a, &e), 0);
+	assert_non_null(text = slurp(".installation-secret", &len));
+	assert_int_equal(len, 65);
+	assert_int_equal(text[64], '\n');
+	free(text);
+	snprintf(path, sizeof(path), "%s/.installation-secret", dir);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0640);
+	/* Another session (another process, another day) reads the same. */
+	assert_int_equal(store_session_open(&st, &other, &e), 0);
+	assert_int_equal(store_secret(other, b, &e), 0);
+	assert_memory_equal(a, b, sizeof(a));
+	store_session_close(other);
+	/* Damaged, it is an error; it is not made again. */
+	spit(".installation-secret", "not hex\n", 8);
+	assert_int_equal(store_session_open(&st, &other, &e), 0);
+	assert_int_equal(store_secret(other, b, &e), -1);
+	assert_int_equal(e.status, 500);
+	assert_non_null(strstr(e.message, "64 hex digits"));
+	store_session_close(other);
+	assert_non_null(text = slurp(".installation-secret", &len));
+	assert_string_equal(text, "not hex\n");
+	free(text);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -292,6 +473,9 @@ main(void)
 		cmocka_unit_test(crash_between_write_and_rename),
 		cmocka_unit_test(list_skips_locks_and_temporaries),
 		cmocka_unit_test(context_records),
+		cmocka_unit_test(volatile_save_is_read_until_the_durable_one),
+		cmocka_unit_test(side_file_torn_lost_or_stale_is_ignored),
+		cmocka_unit_test(secret_made_once_and_never_replaced),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
