@@ -54,14 +54,15 @@ struct fsession {
 };
 
 /*
- * A held purchase is its open, flocked lock file, and the digest of the
- * .json as it was last loaded or saved: what a volatile save is
- * written over.
+ * A held purchase is its open, flocked lock file, and the digest and
+ * status of the .json as it was last loaded or saved: what a volatile
+ * save is written over, and the mode and group every save keeps.
  */
 struct fheld {
 	struct store_held	 h;
 	int			 fd;
 	unsigned char		 base[SHA256_DIGEST_LENGTH];
+	struct stat		 st;		/* of that .json: its mode, group */
 	int			 have_base;
 };
 
@@ -182,11 +183,13 @@ file_release(struct store_held *h)
 }
 
 /*
- * A whole regular file of at most max bytes, NUL-terminated, into *buf.
- * -1 with errno (ENOENT: there is none; EFBIG: not regular or too big).
+ * A whole regular file of at most max bytes, NUL-terminated, into *buf,
+ * and its status into *sto when not NULL.  -1 with errno (ENOENT: there
+ * is none; EFBIG: not regular or too big).
  */
 static int
-read_whole(int dfd, const char *name, size_t max, char **buf, size_t *len)
+read_whole(int dfd, const char *name, size_t max, char **buf, size_t *len,
+    struct stat *sto)
 {
 	struct stat st;
 	size_t have = 0, size;
@@ -225,6 +228,8 @@ read_whole(int dfd, const char *name, size_t max, char **buf, size_t *len)
 	b[have] = '\0';
 	*buf = b;
 	*len = have;
+	if (sto != NULL)
+		*sto = st;
 	return 0;
 }
 
@@ -262,7 +267,7 @@ open_body(int dfd, const char *id, const unsigned char *base, size_t *len)
 
 	name_of(name, sizeof(name), id, ".open");
 	if (read_whole(dfd, name, MAX_CONTEXT_BYTES + OPEN_HEAD_MAX, &buf,
-	    &n) == -1)
+	    &n, NULL) == -1)
 		return NULL;
 	hex_encode(base, SHA256_DIGEST_LENGTH, want);
 	if (!open_valid(buf, n, want, &body)) {
@@ -276,19 +281,20 @@ open_body(int dfd, const char *id, const unsigned char *base, size_t *len)
 
 /*
  * The purchase as the last save left it: the .json, or the open
- * attempt's side file written over it.  base (when not NULL) gets the
- * .json's digest.
+ * attempt's side file written over it.  base and st (when not NULL) get
+ * the .json's digest and status.
  */
 static int
 read_purchase(struct store *s, const char *id, char **text, size_t *len,
-    unsigned char *base, struct bg_error *e)
+    unsigned char *base, struct stat *st, struct bg_error *e)
 {
 	char name[PURCHASE_ID_MAX + 8], *side;
 	unsigned char d[SHA256_DIGEST_LENGTH];
 	size_t side_len;
 
 	name_of(name, sizeof(name), id, ".json");
-	if (read_whole(dirfd_of(s), name, MAX_CONTEXT_BYTES, text, len) == -1) {
+	if (read_whole(dirfd_of(s), name, MAX_CONTEXT_BYTES, text, len, st)
+	    == -1) {
 		if (errno == ENOENT)
 			return bg_fail(e, 404, "unknown_purchase", NULL,
 			    "no purchase %s", id);
@@ -328,34 +334,40 @@ write_all(int fd, const char *p, size_t len)
 }
 
 /*
- * Writes iov into a new temporary file named after name (kept in tmp),
- * with the mode and group of name when it exists, else mode; synced
- * when sync says so.
+ * Writes iov into a temporary file named after name (its name into tmp),
+ * with the mode and group of like, or of name when like is NULL and it
+ * exists, else mode; synced when sync says so.  held: the purchase's
+ * lock is held, so the name can be fixed (".<name>.tmp", truncated: one
+ * left by a crash is overwritten) instead of drawn at random.
  */
 static int
 write_temp(struct store *s, const char *name, const struct iovec *iov,
-    int iovcnt, int mode, enum store_sync sync, char *tmp,
-    struct bg_error *e)
+    int iovcnt, const struct stat *like, int mode, enum store_sync sync,
+    int held, char *tmp, struct bg_error *e)
 {
 	char rnd[33];
 	struct stat st;
-	int fd, dfd = dirfd_of(s), have_old, i, failed = 0;
+	int fd, dfd = dirfd_of(s), i, failed = 0;
 
-	if (random_hex128(rnd, sizeof(rnd), e) == -1)
-		return -1;
+	if (like == NULL && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		like = &st;
 	/* A dot first: list() and shell globs for *.json skip it. */
-	snprintf(tmp, STORE_TMP_MAX, ".%s.%.12s.tmp", name, rnd);
-	have_old = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-	    O_NOFOLLOW, 0600);
+	if (held)
+		snprintf(tmp, STORE_TMP_MAX, ".%s.tmp", name);
+	else if (random_hex128(rnd, sizeof(rnd), e) == -1)
+		return -1;
+	else
+		snprintf(tmp, STORE_TMP_MAX, ".%s.%.12s.tmp", name, rnd);
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | (held ? O_TRUNC : O_EXCL) |
+	    O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd == -1)
 		return sys_fail(e, "create", tmp);
 	/*
 	 * The storefront reads what we write: keep the mode and group it
 	 * gave the file (typically 0660 in a setgid 2770 directory).
 	 */
-	if (fchmod(fd, have_old ? (st.st_mode & 07777) : (mode_t)mode) == -1 ||
-	    (have_old && fchown(fd, (uid_t)-1, st.st_gid) == -1))
+	if (fchmod(fd, like ? (like->st_mode & 07777) : (mode_t)mode) == -1 ||
+	    (like && fchown(fd, (uid_t)-1, like->st_gid) == -1))
 		failed = 1;
 	for (i = 0; !failed && i < iovcnt; i++)
 		failed = write_all(fd, iov[i].iov_base, iov[i].iov_len) == -1;
@@ -381,7 +393,8 @@ store_file_write_temp(struct store *s, const char *id, const char *text,
 	struct iovec iov = { (void *)text, len };
 
 	name_of(name, sizeof(name), id, ".json");
-	return write_temp(s, name, &iov, 1, mode, STORE_DURABLE, tmp, e);
+	return write_temp(s, name, &iov, 1, NULL, mode, STORE_DURABLE, 0, tmp,
+	    e);
 }
 
 /* Renames tmp over the purchase's file and syncs the directory. */
@@ -409,8 +422,8 @@ file_load(struct store_held *h, char **text, size_t *len,
 {
 	struct fheld *fh = (struct fheld *)h;
 
-	if (read_purchase(h->session->store, h->id, text, len, fh->base, e)
-	    == -1)
+	if (read_purchase(h->session->store, h->id, text, len, fh->base,
+	    &fh->st, e) == -1)
 		return -1;
 	fh->have_base = 1;
 	return 0;
@@ -420,7 +433,7 @@ static int
 file_peek(struct store_session *ss, const char *id, char **text,
     size_t *len, struct bg_error *e)
 {
-	return read_purchase(ss->store, id, text, len, NULL, e);
+	return read_purchase(ss->store, id, text, len, NULL, NULL, e);
 }
 
 /* The side file, over the .json as loaded; renamed in, never synced. */
@@ -447,7 +460,8 @@ save_open(struct fheld *fh, const char *text, size_t len,
 	iov[1].iov_base = (void *)text;
 	iov[1].iov_len = len;
 	name_of(name, sizeof(name), fh->h.id, ".open");
-	if (write_temp(s, name, iov, 2, 0660, STORE_VOLATILE, tmp, e) == -1)
+	if (write_temp(s, name, iov, 2, &fh->st, 0660, STORE_VOLATILE, 1, tmp,
+	    e) == -1)
 		return -1;
 	if (renameat(dfd, tmp, dfd, name) == -1) {
 		sys_fail(e, "rename", tmp);
@@ -464,10 +478,13 @@ file_save(struct store_held *h, const char *text, size_t len,
 	struct fheld *fh = (struct fheld *)h;
 	struct store *s = h->session->store;
 	char tmp[STORE_TMP_MAX], name[PURCHASE_ID_MAX + 8];
+	struct iovec iov = { (void *)text, len };
 
 	if (sync == STORE_VOLATILE)
 		return save_open(fh, text, len, e);
-	if (store_file_write_temp(s, h->id, text, len, 0660, tmp, e) == -1 ||
+	name_of(name, sizeof(name), h->id, ".json");
+	if (write_temp(s, name, &iov, 1, fh->have_base ? &fh->st : NULL, 0660,
+	    STORE_DURABLE, 1, tmp, e) == -1 ||
 	    store_file_commit(s, tmp, h->id, e) == -1)
 		return -1;
 	SHA256((const unsigned char *)text, len, fh->base);
@@ -580,8 +597,8 @@ read_secret(int dfd, unsigned char out[STORE_SECRET_LEN])
 	size_t n;
 	int ok;
 
-	if (read_whole(dfd, SECRET_NAME, 2 * STORE_SECRET_LEN + 1, &buf, &n)
-	    == -1)
+	if (read_whole(dfd, SECRET_NAME, 2 * STORE_SECRET_LEN + 1, &buf, &n,
+	    NULL) == -1)
 		return -1;
 	ok = n == 2 * STORE_SECRET_LEN + 1 && buf[n - 1] == '\n';
 	if (ok) {
@@ -614,8 +631,8 @@ make_secret(struct store *s, struct bg_error *e)
 	text[2 * STORE_SECRET_LEN + 1] = '\0';
 	iov.iov_base = text;
 	iov.iov_len = 2 * STORE_SECRET_LEN + 1;
-	if (write_temp(s, SECRET_NAME, &iov, 1, 0640, STORE_DURABLE, tmp, e)
-	    == -1)
+	if (write_temp(s, SECRET_NAME, &iov, 1, NULL, 0640, STORE_DURABLE, 0,
+	    tmp, e) == -1)
 		return -1;
 	if (linkat(dfd, tmp, dfd, SECRET_NAME, 0) == -1 && errno != EEXIST)
 		rc = sys_fail(e, "link", SECRET_NAME);
