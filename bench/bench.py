@@ -35,6 +35,7 @@ SRC = os.path.dirname(HERE)
 OUT = os.path.join(SRC, "out", "bench")
 # The test harness's helpers; it reads nothing at import that matters here.
 sys.path.insert(0, os.path.join(SRC, "tests", "lib"))
+from fcgi_client import Client  # noqa: E402
 from harness import Proc, free_port, process_tree  # noqa: E402
 import reaper  # noqa: E402
 TOKEN = "TEST-4242424242424242-112233-0123456789abcdef0123456789abcdef-99"
@@ -45,7 +46,15 @@ SLOW_S = 0.3
 WRK_THREADS = 2
 MODERATE_RATE = 1000    # requests/s of the paced refusal-latency runs
 PACED_CONNS = 16
-DURABLE_WRITES = 2      # per payment: doc/design.md, "Two durable writes"
+DURABLE_WRITES = 1      # per payment: doc/design.md, "Durability"
+TRACED = 200            # payments (and refusals) counted under strace
+# The Brick's card form, as wrk.lua sends it (%s: the amount).
+FORM = ('{"token":"9f8e7d6c5b4a39281706f5e4d3c2b1a0","issuer_id":"24",'
+        '"payment_method_id":"master","transaction_amount":%s,'
+        '"installments":1,"payment_method_option_id":null,'
+        '"processing_mode":null,"payer":{"email":'
+        '"test_user_1@testuser.com","identification":{"type":"CPF",'
+        '"number":"19119119100"}}}')
 CONTEXT = json.dumps({
     "amount": "150.00", "site": "MLB", "currency": "BRL",
     "description": "Bench order",
@@ -669,6 +678,61 @@ class Bench:
         self.results["upstream"]["2t"] = self.rotate_upstream_log("tls")
         return r
 
+    # -- system calls --------------------------------------------------------
+
+    def traced(self, pid, sock, prefix, amount):
+        """strace -f -c attached to brickgate while it answers TRACED
+        requests, one at a time, straight on its FastCGI socket: the
+        calls of each kind (its own threads only: no nginx, no client)."""
+        out = os.path.join(self.run, prefix + ".strace")
+        st = subprocess.Popen(["strace", "-f", "-c", "-o", out, "-p",
+                               str(pid)], stderr=subprocess.DEVNULL)
+        time.sleep(0.5)         # attached to every thread
+        body = (FORM % amount).encode()
+        for k in range(TRACED):
+            c = Client(sock)
+            c.begin({"REQUEST_METHOD": "POST",
+                     "REQUEST_URI": "/process_payment?purchase_id=%s-0-%d" %
+                     (prefix, k), "QUERY_STRING": "purchase_id=%s-0-%d" %
+                     (prefix, k), "REMOTE_ADDR": "127.0.0.1",
+                     "CONTENT_TYPE": "application/json",
+                     "CONTENT_LENGTH": str(len(body))})
+            c.send_stdin(body, end=True)
+            c.response()
+            c.close()
+        st.send_signal(signal.SIGINT)
+        st.wait(30)
+        calls = {}
+        for line in open(out):
+            f = line.split()
+            if len(f) >= 5 and f[3].isdigit() and f[-1] != "total":
+                calls[f[-1]] = int(f[3])
+        return calls
+
+    def syscalls(self):
+        """System calls per payment and per refusal, with the fsyncs
+        among them (doc/design.md, Durability: two for a payment, the
+        file and its directory; none for a refusal)."""
+        if shutil.which("strace") is None:
+            log("  system calls not counted: no strace")
+            return
+        api = "http://127.0.0.1:%d" % self.ports["UPSTREAM_PORT"]
+        p = self.start_brickgate("bgtrace", api, wait=False)
+        sock = os.path.join(self.run, "bgtrace.sock")
+        found = {}
+        for key, prefix, amount in (("payment", "sc2", "150.00"),
+                                    ("refusal", "sc3", "149.99")):
+            self.contexts(self.ctx, prefix, TRACED)
+            calls = self.traced(p.pid, sock, prefix, amount)
+            syncs = sum(calls.get(n, 0) for n in ("fsync", "fdatasync"))
+            found[key] = {"calls": sum(calls.values()) / TRACED,
+                          "fsyncs": syncs / TRACED,
+                          "by_call": {n: c / TRACED for n, c in
+                                      sorted(calls.items())}}
+            log("  per %s under strace: %.1f system calls, %.2f fsyncs" %
+                (key, found[key]["calls"], found[key]["fsyncs"]))
+        self.results["syscalls"] = found
+
     # -- the PostgreSQL store ------------------------------------------------
 
     def start_pg(self):
@@ -779,6 +843,7 @@ class Bench:
         self.rss_run(c2["rate"])
         self.slow()
         self.tls()
+        self.syscalls()
         self.postgres()
         self.results["elapsed_s"] = self.elapsed()
 
