@@ -77,7 +77,7 @@ static const struct keydef keys[CONFIG_NKEYS] = {
 	    0, 0, NULL, 0 },
 	{ "webhook_max_age_s", K_INT, I(webhook_max_age_s), "86400",
 	    1, 30 * 86400, NULL, 0 },
-	{ "threads", K_INT, I(threads), "32", 1, 1024, NULL, 0 },
+	{ "threads", K_INT, I(threads), "256", 1, 1024, NULL, 0 },
 	{ "connect_timeout_ms", K_INT, I(connect_timeout_ms), "3000",
 	    1, 120000, NULL, 0 },
 	{ "api_timeout_ms", K_INT, I(api_timeout_ms), "15000",
@@ -580,6 +580,14 @@ config_check(struct bg_config *c, struct bg_problems *p)
 	}
 	if (store_is(c, "postgresql") && c->database_url == NULL)
 		problems_add(p, "store = postgresql needs database_url");
+	/*
+	 * Each thread keeps a connection to the database, and PostgreSQL
+	 * takes 100 by default: the file store's 256 would not fit
+	 * (doc/deploy.md, Threads).
+	 */
+	if (store_is(c, "postgresql") &&
+	    c->src[key_index("threads")] == SRC_DEFAULT)
+		c->threads = PG_DEFAULT_THREADS;
 	if (store_is(c, "file") && c->database_url != NULL)
 		problems_add(p, "database_url is set but store is file: set "
 		    "store = postgresql, or drop database_url");
@@ -653,6 +661,12 @@ config_print(const struct bg_config *c, FILE *out)
 	else {
 		conninfo_mask(c->database_url, masked, sizeof(masked));
 		fprintf(out, "store: postgresql at %s (connected to on the "
-		    "first request)\n", masked);
+		    "first request; up to %ld connections, one per thread)\n",
+		    masked, c->threads);
 	}
+	/* A thread waits out each call: the pool bounds the rate. */
+	fprintf(out, "capacity: %ld threads, at most %ld payments/s while a "
+	    "Mercado Pago call takes %d ms, %ld/s at %d ms\n", c->threads,
+	    c->threads * 1000 / TYPICAL_API_MS, TYPICAL_API_MS,
+	    c->threads * 1000 / SLOW_API_MS, SLOW_API_MS);
 }

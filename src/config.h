@@ -32,6 +32,12 @@ enum log_level { CFG_LOG_ERROR, CFG_LOG_WARN, CFG_LOG_INFO, CFG_LOG_DEBUG };
 
 enum cfg_source { SRC_DEFAULT, SRC_FILE, SRC_ENV, SRC_FLAG };
 
+/* threads when store = postgresql and threads is not set. */
+#define PG_DEFAULT_THREADS	64
+/* What --check-config works capacity out at (doc/deploy.md, Threads). */
+#define TYPICAL_API_MS		300
+#define SLOW_API_MS		1000
+
 #define CONFIG_NKEYS 27
 
 struct bg_config {

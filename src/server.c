@@ -407,10 +407,40 @@ limit_arenas(void)
 #endif
 }
 
+/*
+ * A worker's stack.  glibc's default is 8 MB of address space a thread:
+ * 2 GB for 256 threads, which a shared host's address-space limit
+ * refuses, while a worker touches a few tens of kilobytes (libcurl,
+ * OpenSSL, libpq and the JSON it reads, nested at most JSON_MAX_DEPTH).
+ * The sanitizers' frames are several times larger: they keep the
+ * default.
+ */
+#define WORKER_STACK	(512 * 1024)
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BG_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define BG_ASAN 1
+#endif
+
+static void
+stack_size(pthread_attr_t *attr)
+{
+#ifndef BG_ASAN
+	pthread_attr_setstacksize(attr, WORKER_STACK);
+#else
+	(void)attr;
+#endif
+}
+
 int
 server_run_fcgi(struct bg_ctx *ctx, int listen_fd)
 {
 	struct pool p;
+	pthread_attr_t attr;
 	pthread_t *tids;
 	sigset_t set;
 	long i, started = 0;
@@ -444,11 +474,14 @@ server_run_fcgi(struct bg_ctx *ctx, int listen_fd)
 	if ((tids = calloc((size_t)ctx->cfg->threads, sizeof(*tids))) == NULL)
 		return 1;
 	p.alive = (int)ctx->cfg->threads;
+	pthread_attr_init(&attr);
+	stack_size(&attr);
 	for (i = 0; i < ctx->cfg->threads; i++) {
-		if (pthread_create(&tids[i], NULL, worker, &p) != 0)
+		if (pthread_create(&tids[i], &attr, worker, &p) != 0)
 			break;
 		started++;
 	}
+	pthread_attr_destroy(&attr);
 	pthread_mutex_lock(&p.done_mu);
 	p.alive = (int)started;
 	pthread_mutex_unlock(&p.done_mu);

@@ -54,6 +54,26 @@ def problems(err):
     return lines
 
 
+def test_threads_default_and_what_they_allow():
+    """256 threads by default: with each Mercado Pago call taking 300 ms,
+    the pool allows 853 payments/s (doc/deploy.md, Threads); 64 with the
+    PostgreSQL store, whose server takes 100 connections by default."""
+    rc, out, err = check()
+    assert rc == 0, err
+    assert "capacity: 256 threads, at most 853 payments/s while a Mercado " \
+        "Pago call takes 300 ms, 256/s at 1000 ms\n" in out, out
+    rc, out, err = check(store="postgresql", context_dir=None,
+                         database_url="host=127.0.0.1 dbname=shop")
+    assert rc == 0, err
+    assert "up to 64 connections, one per thread" in out, out
+    assert "capacity: 64 threads, at most 213 payments/s" in out, out
+    # Set, it is kept, whatever the store.
+    rc, out, err = check(store="postgresql", context_dir=None, threads="90",
+                         database_url="host=127.0.0.1 dbname=shop")
+    assert rc == 0, err
+    assert "capacity: 90 threads, at most 300 payments/s" in out, out
+
+
 def test_good_config_exits_0_and_hides_the_token():
     rc, out, err = check()
     assert rc == 0, err
