@@ -28,7 +28,9 @@ ROWS = [
     ("4n", "4. Express + official SDK, %(workers)s processes", "the same"),
     ("5", "5. brickgate as CGI (Apache mod_cgid)",
      "as 2, one process per request"),
-    ("slow", "2. against the 300 ms stand-in", "as 2"),
+    ("slow", "2. against the 300 ms stand-in", "as 2, the default "
+     "configuration (%(default_threads)s threads)"),
+    ("nodeslow", "4. Express + SDK, 1 process, 300 ms stand-in", "as 4"),
     ("2t", "2. with the stand-in over TLS", "as 2, HTTPS with a CA file, "
      "connections kept"),
     ("2p", "2. PostgreSQL store, one host", "as 2, the purchases in "
@@ -62,7 +64,8 @@ def figures(res):
     f["fsync_fraction"] = r("2") / f["bound"] if f["bound"] else 0
     f["added_p50"] = runs["2@half"]["p50_ms"] - runs["1@half"]["p50_ms"]
     f["added_p99"] = runs["2@half"]["p99_ms"] - runs["1@half"]["p99_ms"]
-    f["ideal_slow"] = threads / 0.3
+    slow_threads = res["figures"].get("default_threads", threads)
+    f["ideal_slow"] = slow_threads / 0.3
     bg = [up[k] for k in ("2", "2@half", "rss") if k in up]
     posts = sum(u["posts"] for u in bg)
     new = sum(u["new_connections"] for u in bg)
@@ -96,10 +99,21 @@ def figures(res):
                   runs["3@mod"]["p99_ms"], runs["1@mod"]["p99_ms"], d99,
                   r("3@mod"), r("1@mod")), d99 <= 2.0))
     t.append(("300 ms upstream, %d clients: ≥ 0.9 × %d / 0.3 s" % (
-        st["slow_conns"], threads),
+        st["slow_conns"], slow_threads),
         "%.1f/s = %.2f × %.1f/s" % (r("slow"), r("slow") / f["ideal_slow"],
                                     f["ideal_slow"]),
         r("slow") >= 0.9 * f["ideal_slow"]))
+    if "nodeslow" in runs:
+        t.append(("300 ms upstream, %d clients, default configuration: "
+                  "≥ 1.0 × 4 (one process) at the same latency" %
+                  st["slow_conns"],
+                  "%.0f/s = %.2f × %.0f/s" % (
+                      r("slow"), r("slow") / r("nodeslow"), r("nodeslow")),
+                  r("slow") >= r("nodeslow")))
+        p99, n99 = runs["slow"]["p99_ms"], runs["nodeslow"]["p99_ms"]
+        t.append(("the same: p99 ≤ 1.1 × Node's",
+                  "%.0f ms = %.2f × %.0f ms" % (p99, p99 / n99, n99),
+                  p99 <= 1.1 * n99))
     t.append(("RSS ≤ 16 MB with %d threads, at start and after %d payments"
               % (threads, f["rss_payments"]),
               "%.1f MB at start, %.1f MB after" % (f["rss_start"],
@@ -163,8 +177,10 @@ def table(res, f):
         if key == "2":
             conn = "%.1f" % f["bg_new_per_10k"] + \
                 " (2 and its RSS run)"
+        names = {"workers": workers, "default_threads":
+                 res["figures"].get("default_threads", "?")}
         lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            name % {"workers": workers}, what, clients,
+            name % names, what % names, clients,
             "{:,.0f}".format(r["rate"]), ms(r["p50_ms"]), ms(r["p99_ms"]),
             "{:,.0f}".format(r["cpu_us"]), conn))
     return "\n".join(lines)
@@ -262,7 +278,26 @@ def markdown(res, f, targets, chart):
     out.append("- With the 300 ms stand-in and %d clients: %.1f payments/s "
                "against an ideal of %d threads / 0.3 s = %.1f/s." % (
                    st["slow_conns"], res["runs"]["slow"]["rate"],
-                   st["threads"], f["ideal_slow"]))
+                   res["figures"].get("default_threads", st["threads"]),
+                   f["ideal_slow"]))
+    tr = res["figures"].get("thread_rss")
+    if tr:
+        out.append("- Threads: an idle one adds %.1f KB of RSS; the default "
+                   "pool of %d held %.1f MB idle and %.1f MB after the 300 ms "
+                   "run (%.1f KB a busy thread)." % (
+                       res["figures"].get("idle_thread_kb", 0),
+                       tr["threads"], tr["idle_kb"] / 1024.0,
+                       tr["busy_kb"] / 1024.0,
+                       (tr["busy_kb"] - tr["idle_kb"]) / tr["threads"]))
+    sc = res.get("syscalls")
+    if sc:
+        out.append("- System calls under strace, one request at a time: a "
+                   "payment %.1f (%s), a refusal %.1f." % (
+                       sc["payment"]["calls"], ", ".join(
+                           "%s %.1f" % kv for kv in sorted(
+                               sc["payment"]["by_call"].items(),
+                               key=lambda kv: -kv[1])[:8]),
+                       sc["refusal"]["calls"]))
     out.append("\n## Targets\n")
     out.append("| target | measured | |")
     out.append("| --- | --- | --- |")
