@@ -144,6 +144,17 @@ def rss_kb(pid):
     return 0
 
 
+def pss_kb(pid):
+    """Proportional set size: the RSS with each shared page divided
+    among the processes that map it (libraries), what a host with many
+    brickgates really spends on each."""
+    with open("/proc/%d/smaps_rollup" % pid) as f:
+        for line in f:
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    return 0
+
+
 def thread_count(pid):
     return len(os.listdir("/proc/%d/task" % pid))
 
@@ -649,6 +660,7 @@ class Bench:
             samples.append((self.bg_payments, rss_kb(self.bg.pid)))
             n += 1
         self.results["figures"]["rss_samples"] = samples
+        self.results["figures"]["pss_end_kb"] = pss_kb(self.bg.pid)
         self.results["upstream"]["rss"] = self.rotate_upstream_log("rss")
         log("  RSS after %d payments: %s" % (self.bg_payments, ", ".join(
             "%d: %.1f MB" % (p, kb / 1024.0) for p, kb in samples)))

@@ -225,10 +225,12 @@ def markdown(res, f, targets, chart):
                    res["runs"]["2@half"]["rate"], f["added_p50"],
                    f["added_p99"]))
     out.append("- brickgate's RSS with %d threads: %.1f MB at start, "
-               "%.1f MB after %d payments, %.1f MB after %d (%+.2f MB)." % (
+               "%.1f MB after %d payments, %.1f MB after %d (%+.2f MB); "
+               "its PSS then %.1f MB." % (
                    st["threads"], f["rss_start"], f["rss_first"],
                    res["figures"]["rss_samples"][0][0], f["rss_end"],
-                   f["rss_payments"], f["rss_growth"]))
+                   f["rss_payments"], f["rss_growth"],
+                   res["figures"].get("pss_end_kb", 0) / 1024.0))
     out.append("- Upstream connections brickgate opened: %d for %d "
                "payments, %.1f per 10 000." % (
                    f["bg_new"], f["bg_posts"], f["bg_new_per_10k"]))
