@@ -10,7 +10,6 @@ webhook, through
      (examples/apache-cgi.conf is the host's side of it).
 Each Apache is stopped with SIGTERM and must exit by itself, without any
 process being forced out."""
-import os
 
 from apache import ApacheSite, example, pay_through, timeout_seconds
 from harness import expect_error

@@ -131,7 +131,7 @@ def test_approved_card_on_every_site():
 def test_every_test_cardholder_outcome():
     for name, (status, detail) in OUTCOMES.items():
         pid = S.context()
-        body = created(S.pay(pid, S.card_form(name)), status, detail)
+        created(S.pay(pid, S.card_form(name)), status, detail)
         assert S.read(pid)["payment"]["status"] == status
 
 

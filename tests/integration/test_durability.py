@@ -7,11 +7,10 @@ it made.  A power cut is simulated by putting the purchase back as the
 last durable write left it (the side file gone, or torn, or one left
 behind over a newer record), after brickgate was killed with SIGKILL
 mid-call.  Payments are counted on the sandbox's side."""
-import os
 import signal
 import threading
 
-from paytest import Site, wait_for
+from paytest import Site, made, payment_calls, wait_for
 
 # How a site is made: test_durability_pg.py runs these tests again on the
 # PostgreSQL store.
@@ -31,15 +30,8 @@ def teardown_module():
         S.stop()
 
 
-def made(site, pid):
-    st, js = site.sb.ctl("GET", "stats")
-    assert st == 200, js
-    return js["by_external_reference"].get(pid, 0)
-
-
 def keys(site, pid):
-    return [r["idempotency_key"] for r in site.api_requests()
-            if (r.get("body") or {}).get("external_reference") == pid]
+    return [r["idempotency_key"] for r in payment_calls(site, pid)]
 
 
 def killed_mid_call(site, pid):
@@ -95,25 +87,26 @@ def test_killed_mid_call_the_open_attempt_resumes():
         r.json()["error"]["code"] == "purchase_already_paid", r
 
 
-def test_power_cut_loses_the_open_attempt():
+def power_cut(what):
+    """Killed mid-call, then the open attempt's record as a power cut
+    leaves it (what: the site's method that does it).  No attempt left:
+    a new one, number 0 again, gets the same key, and Mercado Pago
+    replays the payment it made."""
     pid = S.context()
     durable, attempt = killed_mid_call(S, pid)
-    S.lose_open_attempt(pid, durable)
+    what(pid, durable)
     assert "payment" not in S.show(pid)
-    # No attempt left: a new one, number 0 again, with the same key;
-    # Mercado Pago replays the payment it made.
     r = pays_once_more(S, pid, attempt["idempotency_key"])
     assert r.status == 201, r
     assert r.json()["status"] == "approved"
 
 
+def test_power_cut_loses_the_open_attempt():
+    power_cut(S.lose_open_attempt)
+
+
 def test_power_cut_tears_the_open_attempt():
-    pid = S.context()
-    durable, attempt = killed_mid_call(S, pid)
-    S.tear_open_attempt(pid, durable)
-    assert "payment" not in S.show(pid)
-    r = pays_once_more(S, pid, attempt["idempotency_key"])
-    assert r.status == 201, r
+    power_cut(S.tear_open_attempt)
 
 
 def test_side_file_left_behind_is_never_read():

@@ -9,7 +9,8 @@ import signal
 import threading
 
 from harness import expect_error, run_brickgate
-from paytest import AMOUNTS, EMAIL, RawNumber, Site, wait_for
+from paytest import AMOUNTS, EMAIL, RawNumber, Site, made, wait_for
+from paytest import payment_calls as posts
 
 S = SLOW = None
 # How a site is made: test_exactly_once_pg.py runs these tests again on
@@ -32,19 +33,6 @@ def teardown_module():
     finally:
         if SLOW is not None:
             SLOW.stop()
-
-
-def made(site, pid):
-    """Payments Mercado Pago holds for the purchase."""
-    st, js = site.sb.ctl("GET", "stats")
-    assert st == 200, js
-    return js["by_external_reference"].get(pid, 0)
-
-
-def posts(site, pid):
-    """The payment calls brickgate made for the purchase."""
-    return [r for r in site.api_requests()
-            if (r.get("body") or {}).get("external_reference") == pid]
 
 
 def test_twelve_concurrent_submits_make_one_payment():

@@ -16,7 +16,7 @@ import time
 from fcgi_client import Client
 from harness import TOKEN, expect_error, run_brickgate, tmpdir
 import paytest
-from paytest import AMOUNTS, wait_for
+from paytest import AMOUNTS, made, wait_for
 from pg import PgSite, Postgres, literal
 import storefront
 
@@ -50,12 +50,6 @@ def env(**cfg):
     for k, v in cfg.items():
         e["BRICKGATE_" + k.upper()] = v
     return e
-
-
-def payments_for(site, pid):
-    st, js = site.sb.ctl("GET", "stats")
-    assert st == 200, js
-    return js["by_external_reference"].get(pid, 0)
 
 
 # -- the commands -------------------------------------------------------------
@@ -159,13 +153,13 @@ def test_card_payment_recorded_in_the_database():
     assert rec["payment"]["status"] == "approved"
     assert rec["payment"]["id"] == r.json()["id"]
     assert rec["amount"] == AMOUNTS["MLB"]
-    assert payments_for(ONE, pid) == 1
+    assert made(ONE, pid) == 1
     r = ONE.status(pid)
     assert r.status == 200 and r.json()["status"] == "approved", r
     r = ONE.pay(pid, ONE.card_form())
     assert r.status == 409, r
     assert r.json()["error"]["code"] == "purchase_already_paid", r
-    assert payments_for(ONE, pid) == 1
+    assert made(ONE, pid) == 1
 
 
 def test_storefront_insert_then_pay():
@@ -218,7 +212,7 @@ def test_concurrent_submits_on_two_hosts_make_one_payment():
         if a.status == 409:
             assert a.json()["error"]["code"] in (
                 "payment_in_progress", "purchase_already_paid"), a
-    assert payments_for(TWO, pid) == 1
+    assert made(TWO, pid) == 1
     # Both hosts served some of them.
     logs = [open(p).read() for p in TWO.stack.logs]
     assert all("route=/process_payment" in log for log in logs), logs
@@ -248,11 +242,11 @@ def test_host_killed_holding_the_lock_the_other_settles():
     c.close()
     r = TWO.pay(pid, TWO.card_form())
     assert r.status in (201, 409), r
-    wait_for(lambda: payments_for(TWO, pid) >= 1, "the payment", 20)
+    wait_for(lambda: made(TWO, pid) >= 1, "the payment", 20)
     # Whatever host 0's call did, the purchase records one payment, paid.
     r = TWO.status(pid)
     assert r.status == 200 and r.json()["status"] == "approved", r
-    assert payments_for(TWO, pid) == 1
+    assert made(TWO, pid) == 1
     assert TWO.read(pid)["payment"]["state"] == "created"
     TWO.stack.restart_host(0)
 

@@ -350,6 +350,20 @@ def parse_time(s):
     return datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
 
 
+def made(site, pid):
+    """Payments Mercado Pago holds for the purchase (the sandbox's count,
+    by external_reference)."""
+    st, js = site.sb.ctl("GET", "stats")
+    assert st == 200, js
+    return js["by_external_reference"].get(pid, 0)
+
+
+def payment_calls(site, pid):
+    """The payment calls brickgate made for the purchase."""
+    return [r for r in site.api_requests()
+            if (r.get("body") or {}).get("external_reference") == pid]
+
+
 def wait_for(pred, what, timeout=10):
     """Polls pred() until true (waiting for a condition, never timing)."""
     end = time.monotonic() + timeout

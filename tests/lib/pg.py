@@ -9,6 +9,7 @@ on port 5432 is never used or touched.
 """
 import contextlib
 import glob
+import importlib.util
 import hashlib
 import json
 import os
@@ -358,3 +359,37 @@ class PgSite(paytest.Site):
 def literal(text):
     """text as an SQL string literal (standard_conforming_strings)."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def on_postgresql(module_file, namespace, hosts=2, leave_out=()):
+    """Makes namespace (a test module's globals) run the tests of
+    module_file once more on the PostgreSQL store: that module makes its
+    sites with make_site, which becomes a PgSite on a private server of
+    this module's own, with `hosts` brickgates behind one nginx upstream.
+    leave_out: tests that do not apply to a database."""
+    name = os.path.splitext(os.path.basename(module_file))[0] + "_on_pg"
+    spec = importlib.util.spec_from_file_location(name, module_file)
+    base = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(base)
+    state = {}
+
+    def setup_module():
+        state["db"] = Postgres()
+        base.make_site = lambda site, config=None: PgSite(
+            state["db"], site, config, hosts=hosts)
+        base.setup_module()
+
+    def teardown_module():
+        try:
+            base.teardown_module()
+        finally:
+            if "db" in state:
+                rc = state["db"].close()
+                assert rc == 0, rc
+
+    namespace["setup_module"] = setup_module
+    namespace["teardown_module"] = teardown_module
+    for n in dir(base):
+        if n.startswith("test_") and n not in leave_out:
+            namespace[n] = getattr(base, n)
+    return base
