@@ -403,6 +403,38 @@ refused(struct purchase *p, struct bg_request *r, struct attempt *a,
 	return rc;
 }
 
+/*
+ * Mercado Pago says the attempt's key made something already, but gave
+ * no payment back (422 cause 422001, documented for Advanced Payments
+ * and answered alike here): a payment of this attempt whose record a
+ * power cut lost.  A search finds it and the attempt records it; not
+ * found, the attempt stays open and the buyer is asked to try again.
+ */
+static int
+key_used(const struct mp_reply *rep)
+{
+	return rep->status == 422 && mp_has_cause(rep->json, "422001");
+}
+
+static int
+settle_key_used(struct purchase *p, struct bg_request *r, struct attempt *a,
+    struct bg_error *e)
+{
+	log_msg(p->log, CFG_LOG_WARN, "purchase %s: Mercado Pago says the "
+	    "attempt's key was used already; searching for its payment",
+	    p->c.id);
+	if (purchase_settle(p, 0, REFRESH_MS, e) == -1)
+		return -1;
+	if (a->state != ATTEMPT_CREATED || a->summary == NULL)
+		return bg_fail(e, 502, "upstream_error", NULL, "Mercado Pago "
+		    "holds this attempt's key but its payment was not found "
+		    "yet; try again: the same attempt resumes and cannot "
+		    "charge twice");
+	note_payment(r, a);
+	respond_obj(r, 201, a->summary);
+	return 0;
+}
+
 /* Step 7, second half, and step 8. */
 static int
 create(struct purchase *p, struct bg_request *r, const struct pm *pm,
@@ -434,7 +466,9 @@ create(struct purchase *p, struct bg_request *r, const struct pm *pm,
 			    "search", p->c.id);
 		note_payment(r, a);
 		respond_obj(r, 201, a->summary);
-	} else if (outcome == POST_REFUSED)
+	} else if (outcome == POST_REFUSED && key_used(&rep))
+		rc = settle_key_used(p, r, a, e);
+	else if (outcome == POST_REFUSED)
 		rc = refused(p, r, a, &rep, e);
 	else {
 		purchase_save(p, e);

@@ -26,6 +26,9 @@
  *            drop               close the connection without an answer,
  *                               create nothing
  *            create_then_delay  create as usual, answer only after ms
+ *            key_used           422 cause 422001, "Idempotency key
+ *                               already used." (api doc 1.2, Advanced
+ *                               Payments), create nothing
  *          match is "METHOD /path" (either part optional; a path ending
  *          in '*' is a prefix); absent matches every API request.
  *   GET    /__sandbox/faults    the faults still armed
@@ -57,6 +60,7 @@ static const struct {
 	{ "status", FAULT_STATUS },
 	{ "drop", FAULT_DROP },
 	{ "create_then_delay", FAULT_CREATE_THEN_DELAY },
+	{ "key_used", FAULT_KEY_USED },
 };
 
 static const char *

@@ -262,6 +262,7 @@ static const char *fault_names[] = {
 	[FAULT_STATUS] = "status",
 	[FAULT_DROP] = "drop",
 	[FAULT_CREATE_THEN_DELAY] = "create_then_delay",
+	[FAULT_KEY_USED] = "key_used",
 };
 
 /* Logs the answered call; in carries its headers and query. */
@@ -411,6 +412,10 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		call_error(&c, &e);
 		if (f.http_status == 429)
 			retry_after = f.retry_after;
+	} else if (faulted && f.mode == FAULT_KEY_USED) {
+		/* The one answer Mercado Pago documents for a reused key. */
+		mp_fail(&e, 422, 422001, "Idempotency key already used.");
+		call_error(&c, &e);
 	} else
 		dispatch(&c, r, path_known);
 	record(st, &c, &in, fault);

@@ -69,6 +69,7 @@ enum sb_fault_mode {
 	FAULT_STATUS,
 	FAULT_DROP,
 	FAULT_CREATE_THEN_DELAY,
+	FAULT_KEY_USED,
 };
 
 struct sb_fault {

@@ -133,6 +133,50 @@ def test_side_file_left_behind_is_never_read():
     assert made(S, pid) == 1
 
 
+def test_key_already_used_is_settled_by_search():
+    """Mercado Pago answers 422 cause 422001 ("Idempotency key already
+    used.") instead of replaying: the payment the key made is found by
+    search and recorded in the attempt; nothing else is made."""
+    other = S.context()
+    assert S.pay(other, S.card_form()).status == 201
+    body = dict(payment_calls(S, other)[-1]["body"])
+    pid = S.context()
+    body["external_reference"] = pid
+    body["token"] = S.card_form()["token"]      # a card token is used once
+    # What the lost attempt made, with the key it had.
+    st, _, js = S.sb.request("POST", "/v1/payments", body,
+                             key=S.expected_key(pid, 0))
+    assert st == 201, js
+    S.fault(mode="key_used", count=1, match="POST /v1/payments")
+    r = S.pay(pid, S.card_form())
+    assert r.status == 201, r
+    assert r.json()["id"] == js["id"]
+    assert made(S, pid) == 1
+    rec = S.read(pid)
+    assert len(rec["payments"]) == 1
+    assert rec["payment"]["id"] == js["id"]
+    assert rec["payment"]["idempotency_key"] == S.expected_key(pid, 0)
+    assert "key was used already" in S.log()
+
+
+def test_key_already_used_and_nothing_found():
+    """The same answer with no payment to find: 502, the attempt stays
+    open with its key, and the next click resumes it."""
+    pid = S.context()
+    S.fault(mode="key_used", count=1, match="POST /v1/payments")
+    r = S.pay(pid, S.card_form())
+    assert r.status == 502 and r.json()["error"]["code"] == \
+        "upstream_error", r
+    assert made(S, pid) == 0
+    rec = S.read(pid)
+    assert rec["payment"]["state"] == "creating"
+    assert rec["payment"]["idempotency_key"] == S.expected_key(pid, 0)
+    r = S.pay(pid, S.card_form())
+    assert r.status == 201, r
+    assert made(S, pid) == 1
+    assert set(keys(S, pid)) == {S.expected_key(pid, 0)}
+
+
 def test_keys_differ_between_installations():
     """Two shops (each its own secret), the same purchase id and cart:
     two keys, so one shop's attempt is never answered with the other's
