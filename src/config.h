@@ -32,7 +32,7 @@ enum log_level { CFG_LOG_ERROR, CFG_LOG_WARN, CFG_LOG_INFO, CFG_LOG_DEBUG };
 
 enum cfg_source { SRC_DEFAULT, SRC_FILE, SRC_ENV, SRC_FLAG };
 
-#define CONFIG_NKEYS 27
+#define CONFIG_NKEYS 29
 
 struct bg_config {
 	/* Raw text per key and where it came from, indexed like the table. */
@@ -54,6 +54,8 @@ struct bg_config {
 	const char *three_d_secure_mode;
 	const char *webhook_secret_file;
 	const char *log_file;
+	const char *user;		/* switched to when started as root */
+	const char *confine;		/* "on" or "off" (debugging only) */
 	const struct bg_site *site;
 	long	 binary_mode;		/* 1: cards approved or rejected */
 	long	 pix_expires_minutes;
