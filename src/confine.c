@@ -34,6 +34,12 @@
 #include <unistd.h>
 
 #include <seccomp.h>
+#ifdef HAVE_VALGRIND_VALGRIND_H
+#include <valgrind/valgrind.h>
+#define UNDER_VALGRIND()	RUNNING_ON_VALGRIND
+#else
+#define UNDER_VALGRIND()	0
+#endif
 
 #include "confine.h"
 
@@ -447,24 +453,28 @@ int
 confine_apply(const struct confine_policy *pol, char *what, size_t whatsz,
     struct bg_error *e)
 {
+	const char *sc = SANITIZER_BUILD ?
+	    "seccomp (ptrace allowed: sanitizer build)" : "seccomp";
 	int abi;
 
 	/* Landlock needs it unprivileged; seccomp's filter too. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		return bg_fail(e, 500, "internal_error", NULL,
 		    "no_new_privs: %s", strerror(errno));
-	/* Landlock first: its own system calls are not in the filter, but
-	 * the filter comes last so that nothing added to it later can stop
-	 * the file-system policy from being applied. */
-	if (ll_apply(pol, &abi, e) == -1 || sc_apply(pol, e) == -1)
+	/* The filter comes last, so that nothing added to it later can
+	 * stop the file-system policy from being applied. */
+	if (ll_apply(pol, &abi, e) == -1)
+		return -1;
+	/* valgrind runs the program's system calls itself and has no
+	 * seccomp(2) (README.md, Security): what it cannot apply is said. */
+	if (UNDER_VALGRIND())
+		sc = "no_new_privs only (no seccomp under valgrind)";
+	else if (sc_apply(pol, e) == -1)
 		return -1;
 	if (abi > 0)
-		snprintf(what, whatsz, "seccomp%s, landlock ABI %d",
-		    SANITIZER_BUILD ? " (ptrace allowed: sanitizer build)" :
-		    "", abi);
+		snprintf(what, whatsz, "%s, landlock ABI %d", sc, abi);
 	else
-		snprintf(what, whatsz, "seccomp%s; landlock not available on "
-		    "this kernel", SANITIZER_BUILD ?
-		    " (ptrace allowed: sanitizer build)" : "");
+		snprintf(what, whatsz, "%s; landlock not available %s", sc,
+		    UNDER_VALGRIND() ? "under valgrind" : "on this kernel");
 	return 0;
 }
