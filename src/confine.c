@@ -379,11 +379,15 @@ ll_rules(int ruleset, const struct confine_policy *pol, uint64_t handled,
 }
 
 /*
- * Applies the Landlock policy; *abi is 0 when the kernel has none (not
- * built in, or turned off at boot), which is not an error.
+ * Applies the Landlock policy.  *abi is 0 when it cannot be, which is not
+ * an error, and *absent then says why: a kernel without it (not built
+ * in, or turned off at boot), or a system call filter of the service
+ * manager's that refuses it (systemd's SystemCallFilter= without the
+ * landlock calls: examples/systemd/brickgate.service allows them).
  */
 static int
-ll_apply(const struct confine_policy *pol, int *abi, struct bg_error *e)
+ll_apply(const struct confine_policy *pol, int *abi, const char **absent,
+    struct bg_error *e)
 {
 	struct landlock_ruleset_attr attr;
 	uint64_t handled = 0;
@@ -394,8 +398,15 @@ ll_apply(const struct confine_policy *pol, int *abi, struct bg_error *e)
 	    LANDLOCK_CREATE_RULESET_VERSION);
 	if (*abi < 0) {
 		*abi = 0;
-		if (errno == ENOSYS || errno == EOPNOTSUPP)
+		if (errno == ENOSYS || errno == EOPNOTSUPP) {
+			*absent = UNDER_VALGRIND() ? "not available under "
+			    "valgrind" : "not available on this kernel";
 			return 0;
+		}
+		if (errno == EPERM) {
+			*absent = "refused by a system call filter (EPERM)";
+			return 0;
+		}
 		return bg_fail(e, 500, "internal_error", NULL,
 		    "landlock: %s", strerror(errno));
 	}
@@ -455,6 +466,7 @@ confine_apply(const struct confine_policy *pol, char *what, size_t whatsz,
 {
 	const char *sc = SANITIZER_BUILD ?
 	    "seccomp (ptrace allowed: sanitizer build)" : "seccomp";
+	const char *absent = "";
 	int abi;
 
 	/* Landlock needs it unprivileged; seccomp's filter too. */
@@ -463,7 +475,7 @@ confine_apply(const struct confine_policy *pol, char *what, size_t whatsz,
 		    "no_new_privs: %s", strerror(errno));
 	/* The filter comes last, so that nothing added to it later can
 	 * stop the file-system policy from being applied. */
-	if (ll_apply(pol, &abi, e) == -1)
+	if (ll_apply(pol, &abi, &absent, e) == -1)
 		return -1;
 	/* valgrind runs the program's system calls itself and has no
 	 * seccomp(2) (README.md, Security): what it cannot apply is said. */
@@ -474,7 +486,6 @@ confine_apply(const struct confine_policy *pol, char *what, size_t whatsz,
 	if (abi > 0)
 		snprintf(what, whatsz, "%s, landlock ABI %d", sc, abi);
 	else
-		snprintf(what, whatsz, "%s; landlock not available %s", sc,
-		    UNDER_VALGRIND() ? "under valgrind" : "on this kernel");
+		snprintf(what, whatsz, "%s; landlock %s", sc, absent);
 	return 0;
 }

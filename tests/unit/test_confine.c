@@ -28,6 +28,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <seccomp.h>
+
 #include "confine.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -416,6 +418,63 @@ start_up_line_says_what_was_applied(void **state)
 	passes(say_what);
 }
 
+/*
+ * A service manager's filter that refuses the Landlock calls with EPERM
+ * (systemd's SystemCallFilter= without them): brickgate still applies
+ * its seccomp filter and says that Landlock was refused.
+ */
+static int
+under_manager_filter(void)
+{
+	static const char *const ll[] = { "landlock_create_ruleset",
+	    "landlock_add_rule", "landlock_restrict_self" };
+	struct confine_policy pol;
+	struct bg_config cfg;
+	struct bg_error e;
+	scmp_filter_ctx f;
+	size_t i;
+
+	if ((f = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
+		return 1;
+	for (i = 0; i < sizeof(ll) / sizeof(ll[0]); i++)
+		if (seccomp_rule_add(f, SCMP_ACT_ERRNO(EPERM),
+		    seccomp_syscall_resolve_name(ll[i]), 0) != 0)
+			return 2;
+	if (seccomp_load(f) != 0)
+		return 3;
+	seccomp_release(f);
+	config_init(&cfg);
+	cfg.store = "file";
+	cfg.context_dir = ctx_dir;
+	confine_policy(&pol, &cfg);
+	if (confine_apply(&pol, what, sizeof(what), &e) == -1)
+		return 4;
+	if (strcmp(what, SANITIZER_BUILD ? "seccomp (ptrace allowed: "
+	    "sanitizer build); landlock refused by a system call filter "
+	    "(EPERM)" : "seccomp; landlock refused by a system call filter "
+	    "(EPERM)") != 0)
+		return 5;
+	call_mount();
+	return 6;
+}
+
+static void
+landlock_refused_by_a_filter_is_said(void **state)
+{
+	int status;
+	pid_t pid;
+
+	(void)state;
+	fflush(NULL);
+	if ((pid = fork()) == 0)
+		_exit(under_manager_filter());
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	/* Its own filter held: the mount at the end killed it. */
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGSYS);
+}
+
 int
 main(void)
 {
@@ -432,6 +491,7 @@ main(void)
 		cmocka_unit_test(localhost_resolves_from_etc_hosts),
 		cmocka_unit_test(library_loads_after_confinement),
 		cmocka_unit_test(start_up_line_says_what_was_applied),
+		cmocka_unit_test(landlock_refused_by_a_filter_is_said),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
