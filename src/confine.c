@@ -359,11 +359,13 @@ ll_rules(int ruleset, const struct confine_policy *pol, uint64_t handled,
 		if (ll_allow(ruleset, fixed_rules[i].path,
 		    fixed_rules[i].rights, handled, e) == -1)
 			return -1;
-	/* SIGHUP re-reads the secrets, which may be new files by then. */
+	/* SIGHUP re-reads the secrets: these files, not their directories
+	 * (beneath which anything would be readable).  A secret replaced by
+	 * a rename is a new file, which SIGHUP then cannot read: it keeps
+	 * the secret it has and says so (brickgate(8), CONFINEMENT). */
 	for (i = 0; i < CONFINE_SECRETS; i++)
-		if (pol->secrets[i] != NULL && ll_allow(ruleset,
-		    dir_of(pol->secrets[i], dir, sizeof(dir)), FS_READ,
-		    handled, e) == -1)
+		if (ll_allow(ruleset, pol->secrets[i], FS_READ, handled,
+		    e) == -1)
 			return -1;
 	if (ll_allow(ruleset, pol->context_dir, FS_STORE, handled, e) == -1 ||
 	    ll_allow(ruleset, pol->ca_file, FS_READ, handled, e) == -1 ||

@@ -22,7 +22,7 @@ struct confine_policy {
 	const char	*context_dir;	/* read and write beneath; or NULL */
 	const char	*log_file;	/* its directory: create and append */
 	const char	*ca_file;	/* read */
-	const char	*secrets[CONFINE_SECRETS]; /* their directories: read */
+	const char	*secrets[CONFINE_SECRETS]; /* read (SIGHUP) */
 	const char	*exec;		/* the one program it may run; or NULL */
 	int		 postgresql;	/* libpq's files: passfile, certificates */
 };

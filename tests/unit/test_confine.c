@@ -47,7 +47,7 @@
 #define FAILED_APPLY	90
 
 static char base[256], ctx_dir[300], log_dir[300], log_file[320];
-static char beside[300], what[128];
+static char beside[300], token[300], what[128];
 
 static int
 landlock_abi(void)
@@ -72,11 +72,19 @@ setup(void **state)
 	snprintf(log_dir, sizeof(log_dir), "%s/log", base);
 	snprintf(log_file, sizeof(log_file), "%s/brickgate.log", log_dir);
 	snprintf(beside, sizeof(beside), "%s/beside.json", base);
+	snprintf(token, sizeof(token), "%s/token", base);
 	if (mkdir(ctx_dir, 0700) == -1 || mkdir(log_dir, 0700) == -1)
 		return -1;
 	/* Readable to the child by its mode: only Landlock can refuse it. */
 	if ((fd = open(beside, O_WRONLY | O_CREAT, 0644)) == -1)
 		return -1;
+	close(fd);
+	if ((fd = open(token, O_WRONLY | O_CREAT, 0600)) == -1)
+		return -1;
+	if (write(fd, "TEST-1\n", 7) != 7) {
+		close(fd);
+		return -1;
+	}
 	close(fd);
 	return 0;
 }
@@ -107,6 +115,7 @@ confined(int (*check)(void))
 		cfg.store = "file";
 		cfg.context_dir = ctx_dir;
 		cfg.log_file = log_file;
+		cfg.access_token_file = token;
 		confine_policy(&pol, &cfg);
 		if (confine_apply(&pol, what, sizeof(what), &e) == -1) {
 			fprintf(stderr, "# %s\n", e.message);
@@ -397,6 +406,29 @@ library_loads_after_confinement(void **state)
 }
 
 static int
+read_token(void)
+{
+	char buf[16];
+	int fd;
+
+	/* SIGHUP reads it again; the file beside it stays refused. */
+	if ((fd = open(token, O_RDONLY)) == -1)
+		return 1;
+	if (read(fd, buf, sizeof(buf)) != 7 || memcmp(buf, "TEST-1\n", 7) != 0)
+		return 2;
+	close(fd);
+	return landlock_abi() > 0 && refused(beside, O_RDONLY, EACCES) != 0 ?
+	    3 : 0;
+}
+
+static void
+secret_file_is_read_again(void **state)
+{
+	(void)state;
+	passes(read_token);
+}
+
+static int
 say_what(void)
 {
 	char want[64];
@@ -490,6 +522,7 @@ main(void)
 		cmocka_unit_test(loopback_tcp_works),
 		cmocka_unit_test(localhost_resolves_from_etc_hosts),
 		cmocka_unit_test(library_loads_after_confinement),
+		cmocka_unit_test(secret_file_is_read_again),
 		cmocka_unit_test(start_up_line_says_what_was_applied),
 		cmocka_unit_test(landlock_refused_by_a_filter_is_said),
 	};
