@@ -13,11 +13,13 @@ import grp
 import os
 import pwd
 import re
+import shutil
 import socket
+import subprocess
 import unittest
 
 from apache import ApacheSite
-from harness import VALGRIND, Stack
+from harness import VALGRIND, Stack, free_port
 from paytest import Site, wait_for
 
 LINE = re.compile(r"^\S+ (\w+) (.*)$")
@@ -125,6 +127,66 @@ def test_user_is_switched_to_and_still_serves():
         # Rewritten by brickgate: a new file, nobody's.
         assert os.stat(path).st_uid == uid
         assert site.read(pid)["payment"]["status"] == "approved"
+    finally:
+        site.stop()
+
+
+class TlsStack(Stack):
+    """A Stack whose brickgate reaches the sandbox over TLS: nginx, in a
+    second server block, terminates TLS with a certificate made here and
+    passes the requests on; brickgate trusts it through ca_file, a file
+    outside every directory its Landlock policy names but that one."""
+
+    def __init__(self, config=None, env=None, name="stack"):
+        Stack.__init__(self, config, env, name)
+        self.tls_port = free_port()
+        # A directory of its own: no other rule names it.
+        os.mkdir(os.path.join(self.root, "tls"))
+        self.cert = os.path.join(self.root, "tls", "tls.crt")
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+             "-days", "2", "-subj", "/CN=127.0.0.1",
+             "-addext", "subjectAltName=IP:127.0.0.1",
+             "-keyout", os.path.join(self.root, "tls", "tls.key"),
+             "-out", self.cert], check=True, capture_output=True,
+            timeout=60)
+        self.upstream = None
+
+    def spawn_brickgate(self):
+        if self.upstream is None:
+            self.upstream = self.env["BRICKGATE_API_BASE"]
+            self.env["BRICKGATE_API_BASE"] = "https://127.0.0.1:%d" % \
+                self.tls_port
+            self.env["BRICKGATE_CA_FILE"] = self.cert
+        Stack.spawn_brickgate(self)
+
+    def nginx_conf(self):
+        tls = """
+    server {
+        listen 127.0.0.1:%d ssl;
+        ssl_certificate %s;
+        ssl_certificate_key %s;
+        location / { proxy_pass %s; }
+    }
+}
+""" % (self.tls_port, self.cert, os.path.join(self.root, "tls", "tls.key"),
+            self.upstream)
+        conf = Stack.nginx_conf(self).rstrip()
+        assert conf.endswith("}")
+        return conf[:-1] + tls
+
+
+def test_tls_to_the_api_with_ca_file_works_confined():
+    if shutil.which("openssl") is None:
+        raise unittest.SkipTest("openssl is not installed")
+    site = Site(stack_class=TlsStack)
+    try:
+        assert site.stack.env["BRICKGATE_API_BASE"].startswith("https://")
+        check_confined(status(site.stack.bg.pid), site.stack.log_text())
+        pid = site.context()
+        r = site.pay(pid, site.card_form("APRO"))
+        assert r.status == 201 and r.json()["status"] == "approved", r
+        assert len(site.api_requests()) == 1
     finally:
         site.stop()
 
