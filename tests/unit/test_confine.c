@@ -11,6 +11,7 @@
 
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -47,7 +48,8 @@
 #define FAILED_APPLY	90
 
 static char base[256], ctx_dir[300], log_dir[300], log_file[320];
-static char beside[300], token[300], what[128];
+static char beside[300], token[300], unix_sock[300], what[128];
+static int unix_listener = -1;
 
 static int
 landlock_abi(void)
@@ -56,6 +58,24 @@ landlock_abi(void)
 	    LANDLOCK_CREATE_RULESET_VERSION);
 
 	return abi < 0 ? 0 : abi;
+}
+
+/* A socket where PostgreSQL keeps its own, outside every rule. */
+static int
+unix_listen(void)
+{
+	struct sockaddr_un sun;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(unix_sock) >= sizeof(sun.sun_path))
+		return -1;
+	memcpy(sun.sun_path, unix_sock, strlen(unix_sock));
+	if ((unix_listener = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
+	    bind(unix_listener, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+	    listen(unix_listener, 4) == -1)
+		return -1;
+	return 0;
 }
 
 static int
@@ -73,6 +93,7 @@ setup(void **state)
 	snprintf(log_file, sizeof(log_file), "%s/brickgate.log", log_dir);
 	snprintf(beside, sizeof(beside), "%s/beside.json", base);
 	snprintf(token, sizeof(token), "%s/token", base);
+	snprintf(unix_sock, sizeof(unix_sock), "%s/.s.PGSQL.5432", base);
 	if (mkdir(ctx_dir, 0700) == -1 || mkdir(log_dir, 0700) == -1)
 		return -1;
 	/* Readable to the child by its mode: only Landlock can refuse it. */
@@ -86,7 +107,7 @@ setup(void **state)
 		return -1;
 	}
 	close(fd);
-	return 0;
+	return unix_listen();
 }
 
 static int
@@ -95,6 +116,8 @@ teardown(void **state)
 	char cmd[300];
 
 	(void)state;
+	if (unix_listener != -1)
+		close(unix_listener);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
 	return system(cmd) == 0 ? 0 : -1;
 }
@@ -365,6 +388,27 @@ loopback_tcp_works(void **state)
 }
 
 static int
+unix_connect(void)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, unix_sock, strlen(unix_sock));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
+		return 1;
+	return connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ? 2 : 0;
+}
+
+static void
+unix_socket_connects(void **state)
+{
+	(void)state;
+	passes(unix_connect);
+}
+
+static int
 resolve(void)
 {
 	struct addrinfo hints, *res;
@@ -520,6 +564,7 @@ main(void)
 		cmocka_unit_test(context_is_written_and_renamed),
 		cmocka_unit_test(log_is_appended),
 		cmocka_unit_test(loopback_tcp_works),
+		cmocka_unit_test(unix_socket_connects),
 		cmocka_unit_test(localhost_resolves_from_etc_hosts),
 		cmocka_unit_test(library_loads_after_confinement),
 		cmocka_unit_test(secret_file_is_read_again),
