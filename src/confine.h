@@ -48,4 +48,11 @@ int	 confine_user(const char *user, struct bg_error *e);
 int	 confine_apply(const struct confine_policy *pol, char *what,
 	    size_t whatsz, struct bg_error *e);
 
+/*
+ * no_new_privs and the seccomp filter alone, for brickgate-sandbox
+ * (brickgate-sandbox(1)), whose files are the test's to place; what as
+ * for confine_apply().  Applies to the threads started after it.
+ */
+int	 confine_syscalls(char *what, size_t whatsz, struct bg_error *e);
+
 #endif
