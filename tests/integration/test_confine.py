@@ -19,7 +19,9 @@ import subprocess
 import unittest
 
 from apache import ApacheSite
-from harness import VALGRIND, Stack, free_port
+from harness import (BRICKGATE, TOKEN, VALGRIND, Stack, as_user, base_env,
+                     free_port, reachable, run_brickgate, tmpdir,
+                     write_secret)
 from paytest import Site, wait_for
 
 LINE = re.compile(r"^\S+ (\w+) (.*)$")
@@ -252,3 +254,41 @@ def test_cgi_under_apache_is_confined_before_it_reads_the_body():
         assert head.startswith(b"HTTP/1.1 4"), answer[:500]
     finally:
         site.stop()
+
+
+def test_user_and_confine_are_checked():
+    for key, value, problem in (
+            ("user", "no-such-user-here", "user no-such-user-here: no such "
+             "user"),
+            ("confine", "maybe", "confine: 'maybe' is not one of: on off")):
+        rc, out, err = run_brickgate(
+            ["--check-config", "--%s=%s" % (key, value)],
+            {"BRICKGATE_ACCESS_TOKEN": TOKEN})
+        assert rc == 78 and problem in err, (rc, out, err)
+
+
+def test_user_needs_root_to_switch():
+    """Started as nobody with user = root, brickgate does not serve."""
+    if os.getuid() != 0:
+        raise unittest.SkipTest("starting brickgate as another user needs "
+                                "the tests run as root")
+    d = tmpdir("bg-confine-user-")
+    try:
+        os.mkdir(os.path.join(d, "ctx"))
+        os.chown(os.path.join(d, "ctx"), *nobody())
+        token = os.path.join(d, "token")
+        write_secret(token, TOKEN)
+        os.chown(token, *nobody())
+        env = base_env()
+        env.update({"BRICKGATE_ACCESS_TOKEN_FILE": token,
+                    "BRICKGATE_CONTEXT_DIR": os.path.join(d, "ctx"),
+                    "BRICKGATE_USER": "root"})
+        p = subprocess.run([reachable(BRICKGATE), "--listen",
+                            "127.0.0.1:%d" % free_port()], env=env,
+                           capture_output=True, text=True, timeout=60,
+                           stdin=subprocess.DEVNULL, **as_user(nobody()))
+        assert p.returncode == 78, (p.returncode, p.stderr)
+        assert "user root: switching needs root (running as uid %d)" % \
+            nobody()[0] in p.stderr, p.stderr
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
