@@ -42,6 +42,7 @@
 #endif
 
 #include "confine.h"
+#include "conninfo.h"
 
 /* Rights of later Landlock ABIs that an older <linux/landlock.h> lacks. */
 #ifndef LANDLOCK_ACCESS_FS_REFER
@@ -125,12 +126,17 @@ static const struct {
  * libpq's own files for store = postgresql, where they are by default:
  * the user's name and home (getpwuid), ~/.pgpass and ~/.postgresql (the
  * client certificates and root.crt), pg_service.conf.  PGPASSFILE and
- * the PGSSL* variables name others; confine_apply() adds them.
+ * the PGSSL* variables and database_url's parameters name others, which
+ * ll_postgresql() adds.
  */
 static const char *const pg_fixed[] = {
 	"/etc/passwd", "/etc/group", "/etc/postgresql-common",
 };
 static const char *const pg_home[] = { ".pgpass", ".postgresql" };
+/* database_url's parameters that name a file libpq reads. */
+static const char *const pg_params[] = {
+	"passfile", "sslrootcert", "sslcert", "sslkey", "sslcrl", "sslcrldir",
+};
 static const char *const pg_env[] = {
 	"PGPASSFILE", "PGSERVICEFILE", "PGSSLROOTCERT", "PGSSLCERT",
 	"PGSSLKEY", "PGSSLCRL",
@@ -232,6 +238,7 @@ confine_policy(struct confine_policy *pol, const struct bg_config *c)
 	pol->secrets[0] = c->access_token_file;
 	pol->secrets[1] = c->webhook_secret_file;
 	pol->postgresql = pg;
+	pol->database_url = pg ? c->database_url : NULL;
 	/* No key names a program to run yet: execve stays refused. */
 	pol->exec = NULL;
 }
@@ -319,7 +326,8 @@ dir_of(const char *path, char *buf, size_t size)
 }
 
 static int
-ll_postgresql(int ruleset, uint64_t handled, struct bg_error *e)
+ll_postgresql(int ruleset, const char *url, uint64_t handled,
+    struct bg_error *e)
 {
 	char path[PATH_MAX];
 	const char *home = getenv("HOME");
@@ -333,6 +341,11 @@ ll_postgresql(int ruleset, uint64_t handled, struct bg_error *e)
 	for (i = 0; i < sizeof(pg_env) / sizeof(pg_env[0]); i++)
 		if (ll_allow(ruleset, getenv(pg_env[i]), FS_READ, handled,
 		    e) == -1)
+			return -1;
+	for (i = 0; url != NULL && i < sizeof(pg_params) / sizeof(pg_params[0]);
+	    i++)
+		if (conninfo_value(url, pg_params[i], path, sizeof(path)) &&
+		    ll_allow(ruleset, path, FS_READ, handled, e) == -1)
 			return -1;
 	/* libpq looks for ~/.pgpass in the home of the password database. */
 	if (getpwuid_r(geteuid(), &pw, buf, sizeof(buf), &found) == 0 &&
@@ -375,7 +388,8 @@ ll_rules(int ruleset, const struct confine_policy *pol, uint64_t handled,
 	if (pol->log_file != NULL && ll_allow(ruleset, dir_of(pol->log_file,
 	    dir, sizeof(dir)), FS_LOG, handled, e) == -1)
 		return -1;
-	if (pol->postgresql && ll_postgresql(ruleset, handled, e) == -1)
+	if (pol->postgresql && ll_postgresql(ruleset, pol->database_url,
+	    handled, e) == -1)
 		return -1;
 	return 0;
 }

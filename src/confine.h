@@ -25,6 +25,7 @@ struct confine_policy {
 	const char	*secrets[CONFINE_SECRETS]; /* read (SIGHUP) */
 	const char	*exec;		/* the one program it may run; or NULL */
 	int		 postgresql;	/* libpq's files: passfile, certificates */
+	const char	*database_url;	/* and those its parameters name */
 };
 
 /* The policy of a checked configuration. */

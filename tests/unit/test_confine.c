@@ -494,6 +494,50 @@ start_up_line_says_what_was_applied(void **state)
 	passes(say_what);
 }
 
+/* store = postgresql: the passfile database_url names is readable. */
+static int
+read_passfile(void)
+{
+	struct confine_policy pol;
+	struct bg_config cfg;
+	struct bg_error e;
+	char url[400];
+	int fd;
+
+	snprintf(url, sizeof(url), "host=/run/postgresql dbname=shop "
+	    "passfile='%s'", token);
+	config_init(&cfg);
+	cfg.store = "postgresql";
+	cfg.database_url = url;
+	confine_policy(&pol, &cfg);
+	if (confine_apply(&pol, what, sizeof(what), &e) == -1)
+		return FAILED_APPLY;
+	if ((fd = open(token, O_RDONLY)) == -1)
+		return 1;
+	close(fd);
+	/* No context_dir with the database store. */
+	if (landlock_abi() > 0 && refused(ctx_dir, O_RDONLY | O_DIRECTORY,
+	    EACCES) != 0)
+		return 2;
+	return 0;
+}
+
+static void
+passfile_of_database_url_is_readable(void **state)
+{
+	int status;
+	pid_t pid;
+
+	(void)state;
+	fflush(NULL);
+	if ((pid = fork()) == 0)
+		_exit(read_passfile());
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 /*
  * A service manager's filter that refuses the Landlock calls with EPERM
  * (systemd's SystemCallFilter= without them): brickgate still applies
@@ -569,6 +613,7 @@ main(void)
 		cmocka_unit_test(library_loads_after_confinement),
 		cmocka_unit_test(secret_file_is_read_again),
 		cmocka_unit_test(start_up_line_says_what_was_applied),
+		cmocka_unit_test(passfile_of_database_url_is_readable),
 		cmocka_unit_test(landlock_refused_by_a_filter_is_said),
 	};
 
