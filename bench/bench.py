@@ -721,6 +721,30 @@ class Bench:
         log("  an idle thread: %.1f KB of RSS (1 thread against %d)" % (
             per, n))
 
+    def confinement(self):
+        """Contender 2 with confine = off between two confined runs, so
+        that a drift of the disk or of the rest of a shared machine
+        weighs on both sides alike: what the seccomp filter and the
+        Landlock policy cost a payment (2c is the mean of the two)."""
+        self.start_brickgate("bgoff", "http://127.0.0.1:%d" %
+                             self.ports["UPSTREAM_PORT"],
+                             extra={"BRICKGATE_CONFINE": "off"})
+        bound = self.results["probe"]["writes_per_s"][THREADS]
+        runs = self.results["runs"]
+        on = []
+        for key, path in (("2c1", "/bg/"), ("2off", "/bgoff/"),
+                          ("2c2", "/bg/")):
+            r = self.peak(key, "brickgate /process_payment, %s" % (
+                "confine = off" if key == "2off" else "confined"),
+                path + "process_payment", "pay", rate_bound=bound)
+            self.results["upstream"][key] = self.rotate_upstream_log(key)
+            if key != "2off":
+                on.append(r)
+        runs["2c"] = {k: (on[0][k] + on[1][k]) / 2 for k in on[0]
+                      if isinstance(on[0][k], (int, float)) and
+                      isinstance(on[1].get(k), (int, float))}
+        return runs["2c"], runs["2off"]
+
     def tls(self):
         """Contender 2 again, with the stand-in reached over HTTPS: what
         TLS adds per payment once the connections are kept (the
@@ -898,6 +922,7 @@ class Bench:
         c1, c1b, c2 = self.contenders()
         self.rss_run(c2["rate"])
         self.slow()
+        self.confinement()
         self.tls()
         self.syscalls()
         self.postgres()

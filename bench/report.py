@@ -31,6 +31,9 @@ ROWS = [
     ("slow", "2. against the 300 ms stand-in", "as 2, the default "
      "configuration (%(default_threads)s threads)"),
     ("nodeslow", "4. Express + SDK, 1 process, 300 ms stand-in", "as 4"),
+    ("2c", "2. confined, again", "as 2, the mean of a run before 2off and "
+     "one after"),
+    ("2off", "2. with confine = off", "as 2, without seccomp or Landlock"),
     ("2t", "2. with the stand-in over TLS", "as 2, HTTPS with a CA file, "
      "connections kept"),
     ("2p", "2. PostgreSQL store, one host", "as 2, the purchases in "
@@ -258,6 +261,13 @@ def markdown(res, f, targets, chart):
                "%.2f × 1b; a payment (2) costs %.0f µs, the Node server "
                "(4) %.0f µs." % (cpu("3"), cpu("1b"),
                                   cpu("1b") / cpu("3"), cpu("2"), cpu("4")))
+    if "2off" in res["runs"]:
+        out.append("- Confinement (2off between two confined runs, 2c "
+                   "their mean): %.0f payments/s confined and %.0f/s with "
+                   "confine = off; %.0f µs of CPU per payment against "
+                   "%.0f µs." % (res["runs"]["2c"]["rate"],
+                                 res["runs"]["2off"]["rate"], cpu("2c"),
+                                 cpu("2off")))
     if "2t" in res["runs"]:
         u = res["upstream"].get("2t", {})
         out.append("- Over TLS (2t): %.0f payments/s, %.0f µs of CPU per "

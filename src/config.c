@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -90,6 +91,8 @@ static const struct keydef keys[CONFIG_NKEYS] = {
 	    256, 16 * 1024 * 1024, NULL, 0 },
 	{ "log_level", K_ENUM, 0, 0, "info", 0, 0, "error warn info debug", 0 },
 	{ "log_file", K_PATH, S(log_file), NULL, 0, 0, NULL, 0 },
+	{ "user", K_STR, S(user), NULL, 0, 0, NULL, 0 },
+	{ "confine", K_ENUM, E(confine), "on", 0, 0, "on off", 0 },
 };
 
 #undef S
@@ -472,6 +475,24 @@ check_log_file(const char *path, struct bg_problems *p)
 		close(fd);
 }
 
+/*
+ * The user must exist.  Whether brickgate can switch to it (as root, or
+ * already as it) is the server's business at start: the commands run as
+ * whoever the operator is and switch to nobody.
+ */
+static void
+check_user(const char *user, struct bg_problems *p)
+{
+	struct passwd pw, *found = NULL;
+	char buf[4096];
+	int rc;
+
+	rc = getpwnam_r(user, &pw, buf, sizeof(buf), &found);
+	if (found == NULL)
+		problems_add(p, "user %s: %s", user, rc != 0 ? strerror(rc) :
+		    "no such user");
+}
+
 static void
 check_secret(const char *key, const char *path, struct bg_problems *p)
 {
@@ -626,6 +647,8 @@ config_finish(struct bg_config *c, struct bg_problems *p)
 		check_dir(c->context_dir, p);
 	if (c->log_file != NULL)
 		check_log_file(c->log_file, p);
+	if (c->user != NULL)
+		check_user(c->user, p);
 	return p->total == before ? 0 : -1;
 }
 

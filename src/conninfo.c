@@ -144,6 +144,116 @@ mask_uri(const char *s, const char *auth, struct out *o)
 	return mask_query(q + 1, o) | masked;
 }
 
+/*
+ * A keyword's value at s, n bytes with its quotes; 0 if it overflows, or
+ * when unquoted it has a backslash (libpq's escape, which value_len()
+ * does not follow there).
+ */
+static int
+unquote(const char *s, size_t n, char *out, size_t size)
+{
+	size_t i = 0, j = 0, end = n;
+
+	if (n > 0 && s[0] == '\'') {
+		i = 1;
+		end = n - 1;
+	} else if (memchr(s, '\\', n) != NULL)
+		return 0;
+	for (; i < end; i++) {
+		if (s[0] == '\'' && s[i] == '\\')
+			i++;
+		if (i >= end || j + 1 >= size)
+			return 0;
+		out[j++] = s[i];
+	}
+	out[j] = '\0';
+	return 1;
+}
+
+static int
+keyword_value(const char *s, const char *key, char *out, size_t size)
+{
+	const char *k;
+	size_t klen, n, want = strlen(key);
+	int found = 0, unclosed;
+
+	while (*s != '\0') {
+		s += spaces(s);
+		k = s;
+		for (klen = 0; s[klen] != '\0' && s[klen] != '=' &&
+		    !isspace((unsigned char)s[klen]); klen++)
+			;
+		s += klen;
+		n = spaces(s);
+		if (s[n] != '=')
+			continue;
+		s += n + 1;
+		s += spaces(s);
+		n = value_len(s, &unclosed);
+		if (klen == want && strncmp(k, key, want) == 0)
+			found = !unclosed && unquote(s, n, out, size);
+		s += n;
+	}
+	return found;
+}
+
+static int
+hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static int
+query_value(const char *q, const char *key, char *out, size_t size)
+{
+	size_t n, i, j, want = strlen(key);
+	int found = 0, hi, lo;
+
+	while (*q != '\0' && *q != '#') {
+		n = strcspn(q, "&#");
+		if (n > want && strncmp(q, key, want) == 0 && q[want] == '=') {
+			found = 1;
+			for (i = want + 1, j = 0; i < n && found; i++, j++) {
+				if (j + 1 >= size)
+					found = 0;
+				else if (q[i] != '%')
+					out[j] = q[i];
+				else if (i + 2 < n &&
+				    (hi = hex((unsigned char)q[i + 1])) >= 0 &&
+				    (lo = hex((unsigned char)q[i + 2])) >= 0) {
+					out[j] = (char)(hi * 16 + lo);
+					i += 2;
+				} else
+					found = 0;
+			}
+			if (found)
+				out[j] = '\0';
+		}
+		q += n;
+		if (*q == '&')
+			q++;
+	}
+	return found;
+}
+
+int
+conninfo_value(const char *s, const char *key, char *out, size_t size)
+{
+	const char *q;
+
+	if (size == 0)
+		return 0;
+	if (strncmp(s, "postgresql://", 13) != 0 &&
+	    strncmp(s, "postgres://", 11) != 0)
+		return keyword_value(s, key, out, size);
+	if ((q = strchr(s, '?')) == NULL)
+		return 0;
+	return query_value(q + 1, key, out, size);
+}
+
 int
 conninfo_mask(const char *s, char *out, size_t size)
 {

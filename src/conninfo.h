@@ -15,4 +15,14 @@
  */
 int	 conninfo_mask(const char *s, char *out, size_t size);
 
+/*
+ * Writes into out the value of parameter key in s (a keyword's value
+ * unquoted, a URI query's value percent-decoded; the last one when given
+ * twice, as libpq takes it).  Returns 1 when found, 0 when s does not
+ * give it, gives it in a form this reader cannot follow (an unclosed
+ * quote, a bad escape) or gives one longer than size - 1 bytes.
+ */
+int	 conninfo_value(const char *s, const char *key, char *out,
+	    size_t size);
+
 #endif

@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "confine.h"
 #include "context_cli.h"
 #include "db_cli.h"
 #include "method.h"
@@ -60,7 +61,7 @@ usage(FILE *out)
 "webhook_secret_file, webhook_max_age_s, threads, connect_timeout_ms,\n"
 "api_timeout_ms,\n"
 "api_retries, request_deadline_ms, max_attempts, max_body_bytes, log_level,\n"
-"log_file.  Default config file: %s/brickgate/brickgate.conf\n",
+"log_file, user, confine.  Default config file: %s/brickgate/brickgate.conf\n",
 	    SYSCONFDIR);
 }
 
@@ -185,6 +186,44 @@ load_config(int argc, char **argv, struct opts *o, struct bg_config *c,
 	config_finish(c, p);
 }
 
+/*
+ * Confines the process before its first request (brickgate(8),
+ * CONFINEMENT): the user of `user`, then confine_apply().  The first
+ * log line says what was applied.  -1 when any of it failed: a
+ * process that was asked to be confined does not serve unconfined.
+ */
+static int
+confine_process(const struct bg_config *cfg, struct bg_log *log)
+{
+	struct confine_policy pol;
+	struct bg_error e;
+	char what[128];
+	int root = geteuid() == 0;
+
+	bg_error_clear(&e);
+	if (cfg->user != NULL && confine_user(cfg->user, &e) == -1) {
+		log_msg(log, CFG_LOG_ERROR, "%s", e.message);
+		return -1;
+	}
+	if (strcmp(cfg->confine, "off") == 0)
+		log_msg(log, CFG_LOG_WARN, "confined: nothing (confine = off; "
+		    "for debugging only)");
+	else {
+		confine_policy(&pol, cfg);
+		if (confine_apply(&pol, what, sizeof(what), &e) == -1) {
+			log_msg(log, CFG_LOG_ERROR, "cannot confine the "
+			    "process: %s (confine = off runs it unconfined, "
+			    "for debugging only)", e.message);
+			return -1;
+		}
+		log_msg(log, CFG_LOG_INFO, "confined: %s", what);
+	}
+	if (root && cfg->user == NULL)
+		log_msg(log, CFG_LOG_WARN, "running as root: set user to the "
+		    "user brickgate should serve as (brickgate.conf(5))");
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -261,6 +300,9 @@ main(int argc, char **argv)
 			ctx.misconfigured = 1;
 		}
 		curl_global_init(CURL_GLOBAL_DEFAULT);
+		/* Before the body is read; a failure answers 500. */
+		if (!ctx.misconfigured && confine_process(&cfg, &log) == -1)
+			ctx.misconfigured = 1;
 		rc = server_run_cgi(&ctx);
 		curl_global_cleanup();
 		goto out;
@@ -283,7 +325,11 @@ main(int argc, char **argv)
 		goto out;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	rc = server_run_fcgi(&ctx, listen_fd);
+	/* Bound, secrets read, no thread started yet. */
+	if (confine_process(&cfg, &log) == -1)
+		rc = EX_CONFIG;
+	else
+		rc = server_run_fcgi(&ctx, listen_fd);
 	curl_global_cleanup();
 out:
 	if (store.ops != NULL)

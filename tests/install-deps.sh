@@ -9,7 +9,7 @@
 set -eu
 PKGS="autoconf automake libtool pkg-config make gcc libc6-dev
   libfcgi-dev libfcgi-bin spawn-fcgi libcurl4-openssl-dev libjson-c-dev
-  libssl-dev libmicrohttpd-dev libqrencode-dev zlib1g-dev libcmocka-dev
+  libssl-dev libseccomp-dev libseccomp2 libmicrohttpd-dev libqrencode-dev zlib1g-dev libcmocka-dev
   libpq-dev nginx-light python3 curl util-linux ca-certificates"
 [ "${1:-}" = "--tests" ] && PKGS="$PKGS chromium man-db mandoc
   apache2-bin libapache2-mod-fcgid"

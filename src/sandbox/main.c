@@ -16,6 +16,7 @@
 
 #include <curl/curl.h>
 
+#include "confine.h"
 #include "site.h"
 #include "sandbox/http.h"
 #include "sandbox/store.h"
@@ -140,6 +141,8 @@ main(int argc, char *argv[])
 	struct sb_store st;
 	struct sockaddr_storage ss;
 	struct MHD_Daemon *d;
+	struct bg_error e;
+	char what[128];
 	const char *listen_arg = NULL, *secret_file = NULL;
 	char *secret = NULL;
 	sigset_t set;
@@ -213,6 +216,15 @@ main(int argc, char *argv[])
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	/* Before the webhook and server threads, which inherit it. */
+	if (confine_syscalls(what, sizeof(what), &e) == -1) {
+		fprintf(stderr, "brickgate-sandbox: cannot confine the "
+		    "process: %s\n", e.message);
+		free(secret);
+		curl_global_cleanup();
+		return 1;
+	}
+	fprintf(stderr, "brickgate-sandbox: confined: %s\n", what);
 
 	if (store_init(&st, &cfg) != 0 || wh_start(&st) != 0) {
 		fprintf(stderr, "brickgate-sandbox: cannot start\n");

@@ -57,16 +57,16 @@ def test_static_build_needs_only_libc_libcurl_libcrypto():
     loader = {"ld-linux-x86-64.so.2"}     # every dynamic program has it
     assert needed(static_binary()) - loader == {
         "libcurl.so.4", "libcrypto.so.3", "libc.so.6"}
-    # The ordinary build also needs libfcgi and json-c on the host (the
-    # sanitizer build, its runtimes too).
+    # The ordinary build also needs libfcgi, json-c and libseccomp on the
+    # host (the sanitizer build, its runtimes too).
     runtimes = {n for n in needed(BRICKGATE) if re.match(r"lib\w*san\.", n)}
     assert needed(BRICKGATE) - loader - runtimes == {
-        "libfcgi.so.0", "libjson-c.so.5", "libcurl.so.4", "libcrypto.so.3",
-        "libc.so.6"}
+        "libfcgi.so.0", "libjson-c.so.5", "libseccomp.so.2", "libcurl.so.4",
+        "libcrypto.so.3", "libc.so.6"}
     # What doc/deploy.md says ldd lists, for both builds.
     text = deploy_doc()
     for lib in ("libcurl.so.4", "libcrypto.so.3", "libc.so.6",
-                "libfcgi.so.0", "libjson-c.so.5"):
+                "libfcgi.so.0", "libjson-c.so.5", "libseccomp.so.2"):
         assert re.search(r"(?m)^\s+%s => " % re.escape(lib), text), lib
 
 

@@ -64,6 +64,47 @@ bounded(void **state)
 	assert_int_equal(conninfo_mask("x", out, 0), 0);
 }
 
+static void
+value_is(const char *in, const char *key, const char *want)
+{
+	char out[64];
+
+	assert_int_equal(conninfo_value(in, key, out, sizeof(out)),
+	    want != NULL);
+	if (want != NULL)
+		assert_string_equal(out, want);
+}
+
+/* The files libpq reads, for the Landlock policy (confine.c). */
+static void
+values(void **state)
+{
+	char small[8];
+
+	(void)state;
+	value_is("host=db passfile=/etc/bg/pgpass dbname=shop", "passfile",
+	    "/etc/bg/pgpass");
+	value_is("passfile = '/a b/c'", "passfile", "/a b/c");
+	value_is("passfile='/a b/it\\'s'", "passfile", "/a b/it's");
+	value_is("sslrootcert=/x sslrootcert=/y", "sslrootcert", "/y");
+	value_is("mypassfile=/x", "passfile", NULL);
+	value_is("passfile=/x\\y", "passfile", NULL);
+	value_is("passfile='/never closed", "passfile", NULL);
+	value_is("host=db", "passfile", NULL);
+	value_is("postgresql://u@db/shop?sslmode=verify-full&"
+	    "sslrootcert=/etc/ssl/pg%20root.crt", "sslrootcert",
+	    "/etc/ssl/pg root.crt");
+	value_is("postgresql://u@db/shop?passfile=/p#frag", "passfile", "/p");
+	value_is("postgresql://u@db/shop?passfile=/p%2", "passfile", NULL);
+	value_is("postgresql://u@db/shop?xpassfile=/p", "passfile", NULL);
+	value_is("postgresql://u@db/shop", "passfile", NULL);
+	/* Too long for out: not found rather than cut. */
+	assert_int_equal(conninfo_value("passfile=/etc/brickgate/pgpass",
+	    "passfile", small, sizeof(small)), 0);
+	assert_int_equal(conninfo_value("postgresql://h/?passfile=/etc/x/y",
+	    "passfile", small, sizeof(small)), 0);
+}
+
 int
 main(void)
 {
@@ -71,6 +112,7 @@ main(void)
 		cmocka_unit_test(uris),
 		cmocka_unit_test(keywords),
 		cmocka_unit_test(bounded),
+		cmocka_unit_test(values),
 	};
 
 	return RUN_TAP(tests);
