@@ -42,6 +42,7 @@
 #endif
 
 #include "confine.h"
+#include "sanitizer.h"
 #include "conninfo.h"
 
 /* Rights of later Landlock ABIs that an older <linux/landlock.h> lacks. */
@@ -215,16 +216,6 @@ static const struct {
 	{ "execveat",		SC_REFUSE, 0 },
 };
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZER_BUILD	1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZER_BUILD	1
-#endif
-#endif
-#ifndef SANITIZER_BUILD
-#define SANITIZER_BUILD	0
-#endif
 
 void
 confine_policy(struct confine_policy *pol, const struct bg_config *c)

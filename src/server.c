@@ -36,6 +36,7 @@
 #include "request.h"
 #include "response.h"
 #include "router.h"
+#include "sanitizer.h"
 #include "server.h"
 
 /* Text from the request goes to the log only when it is a plain token. */
@@ -445,23 +446,11 @@ limit_arenas(void)
  */
 #define WORKER_STACK	(512 * 1024)
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define BG_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define BG_ASAN 1
-#endif
-
 static void
 stack_size(pthread_attr_t *attr)
 {
-#ifndef BG_ASAN
-	pthread_attr_setstacksize(attr, WORKER_STACK);
-#else
-	(void)attr;
-#endif
+	if (!SANITIZER_BUILD)
+		pthread_attr_setstacksize(attr, WORKER_STACK);
 }
 
 int

@@ -9,7 +9,7 @@ import signal
 import threading
 
 from harness import expect_error, run_brickgate
-from paytest import AMOUNTS, EMAIL, RawNumber, Site, made, wait_for
+from paytest import Site, made, wait_for
 from paytest import payment_calls as posts
 
 S = SLOW = None
@@ -186,11 +186,7 @@ def reconcile(site, *args):
 
 
 def pix(site, pid):
-    r = site.pay(pid, {"payment_method_id": "pix",
-                       "transaction_amount": RawNumber(AMOUNTS["MLB"]),
-                       "payer": {"email": EMAIL}})
-    assert r.status == 201, r
-    return r.json()["id"]
+    return site.pay_pix(pid)
 
 
 def test_reconcile_settles_what_was_left():

@@ -11,7 +11,7 @@ import os
 import stat
 
 from harness import TOKEN, run_brickgate, run_cgi, tmpdir
-from paytest import AMOUNTS, EMAIL, RawNumber, Site, dumps, wait_for
+from paytest import EMAIL, Site, dumps, wait_for
 
 HOOK = """#!/bin/sh
 # What it was run with, one JSON line per run, then its whole environment.
@@ -78,11 +78,7 @@ def flag(name, on):
 
 
 def pix(pid):
-    r = S.pay(pid, {"payment_method_id": "pix",
-                    "transaction_amount": RawNumber(AMOUNTS["MLB"]),
-                    "payer": {"email": EMAIL}})
-    assert r.status == 201, r
-    return r.json()["id"]
+    return S.pay_pix(pid)
 
 
 def test_approved_card_runs_it_once_after_the_answer():

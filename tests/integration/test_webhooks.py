@@ -8,8 +8,7 @@ import os
 import time
 
 from harness import expect_error
-from paytest import (AMOUNTS, EMAIL, WEBHOOK_SECRET, RawNumber, Site, sign,
-                     wait_for)
+from paytest import EMAIL, WEBHOOK_SECRET, Site, sign, wait_for
 
 S = None
 
@@ -24,11 +23,7 @@ def teardown_module():
 
 
 def pix(pid):
-    r = S.pay(pid, {"payment_method_id": "pix",
-                    "transaction_amount": RawNumber(AMOUNTS["MLB"]),
-                    "payer": {"email": EMAIL}})
-    assert r.status == 201, r
-    return r.json()["id"]
+    return S.pay_pix(pid)
 
 
 def signed(data_id, request_id, ts):

@@ -224,6 +224,17 @@ class Site:
         form.update(extra)
         return form
 
+    def pix_form(self):
+        return {"payment_method_id": "pix",
+                "transaction_amount": RawNumber(AMOUNTS[self.site]),
+                "payer": {"email": EMAIL}}
+
+    def pay_pix(self, pid):
+        """Pays the purchase with Pix: its payment id (pending)."""
+        r = self.pay(pid, self.pix_form())
+        assert r.status == 201, r
+        return r.json()["id"]
+
     def pay(self, pid, form, headers=None):
         return self.stack.post_json("/process_payment?purchase_id=" + pid,
                                     dumps(form), headers)

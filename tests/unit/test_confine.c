@@ -32,17 +32,8 @@
 #include <seccomp.h>
 
 #include "confine.h"
+#include "sanitizer.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZER_BUILD	1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZER_BUILD	1
-#endif
-#endif
-#ifndef SANITIZER_BUILD
-#define SANITIZER_BUILD	0
-#endif
 
 /* What a child reports: 0 passed; else the step that failed. */
 #define FAILED_APPLY	90
