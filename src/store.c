@@ -1,7 +1,7 @@
 /*
- * store.c - the store interface's entry points, which pick the back end
- * and call through its table, and what commands over every purchase
- * need from any back end, written once on top of it.
+ * store.c - the store interface's entry points, which call through the
+ * back end's table (store_open.c picks it), and what the back ends and
+ * the commands over every purchase share, written once.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -9,25 +9,6 @@
 #include <time.h>
 
 #include "store.h"
-#include "store_file.h"
-#ifdef HAVE_LIBPQ
-#include "store_pg.h"
-#endif
-
-int
-store_open(struct store *s, const struct bg_config *cfg, struct bg_error *e)
-{
-	memset(s, 0, sizeof(*s));
-	if (strcmp(cfg->store, "file") == 0)
-		return store_file_open(s, cfg->context_dir, e);
-#ifdef HAVE_LIBPQ
-	return store_pg_open(s, cfg->database_url, e);
-#else
-	return bg_fail(e, 500, "internal_error", NULL, "this brickgate was "
-	    "built without PostgreSQL support (configure found no libpq: "
-	    "Debian's libpq-dev)");
-#endif
-}
 
 void
 store_close(struct store *s)

@@ -107,6 +107,7 @@ struct store_held {
 };
 
 /* The back end the configuration names, opened; -1 with e. */
+/* store_open.c */
 int	 store_open(struct store *s, const struct bg_config *cfg,
 	    struct bg_error *e);
 void	 store_close(struct store *s);
