@@ -106,8 +106,7 @@ struct store_held {
 	char			 id[PURCHASE_ID_MAX + 1];
 };
 
-/* The back end the configuration names, opened; -1 with e. */
-/* store_open.c */
+/* The back end the configuration names, opened (store_open.c); -1 with e. */
 int	 store_open(struct store *s, const struct bg_config *cfg,
 	    struct bg_error *e);
 void	 store_close(struct store *s);
