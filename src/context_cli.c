@@ -309,13 +309,16 @@ refunded_of(const struct bg_context *ctx, char *buf, size_t size)
 static const char *
 notified_of(const struct bg_context *ctx)
 {
+	static const char printable[] = "0123456789"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz:.+-";
 	json_object *v = form_get(ctx->root, "paid_notified_at");
 	const char *s = json_object_is_type(v, json_type_string) ?
 	    json_object_get_string(v) : NULL;
 
-	/* Printed as one column: text without a blank only. */
-	return s != NULL && *s != '\0' && strcspn(s, " \t\n") == strlen(s) ?
-	    s : "-";
+	/* One column of a terminal: RFC 3339's characters only, else "?". */
+	if (s == NULL || *s == '\0')
+		return "-";
+	return s[strspn(s, printable)] == '\0' && strlen(s) <= 40 ? s : "?";
 }
 
 /*
