@@ -44,6 +44,7 @@ struct bg_context {
 	struct attempt	**attempts;
 	size_t		 n_attempts, cap_attempts;
 	int64_t		 searched_at;	/* a wallet's last search; 0: never */
+	int64_t		 paid_notified_at;	/* on_paid succeeded; 0: not */
 };
 
 /* Parses and checks a context file's text; 500 invalid_context. */
