@@ -324,16 +324,18 @@ notified_of(const struct bg_context *ctx)
 /*
  * What an operator must look at: an attempt still being created a
  * minute on (the request that made it is gone: reconcile settles it),
- * an approved payment whose on_paid has not succeeded a minute on.
+ * an approved payment whose on_paid (when one is set) has not succeeded
+ * a minute on.
  */
 static const char *
-mark_of(const struct attempt *p, const char *notified, const char *age)
+mark_of(const struct cli *c, const struct attempt *p, const char *notified,
+    const char *age)
 {
 	int old = strchr("mhd", age[strlen(age) - 1]) != NULL;
 
 	if (p != NULL && p->state == ATTEMPT_CREATING && old)
 		return "!creating";
-	if (p != NULL && p->status != NULL &&
+	if (c->cfg->on_paid != NULL && p != NULL && p->status != NULL &&
 	    strcmp(p->status, "approved") == 0 && strcmp(notified, "-") == 0 &&
 	    old)
 		return "!notify";
@@ -378,7 +380,7 @@ cmd_list(struct cli *c)
 			refunded_of(&ctx, refunded, sizeof(refunded));
 			printf("%s %s %s %s %s %s %s %s\n", ids.v[i],
 			    state_of(p), status_of(p), ctx.amount_text, age,
-			    refunded, notified, mark_of(p, notified, age));
+			    refunded, notified, mark_of(c, p, notified, age));
 		}
 		context_free(&ctx);
 	}

@@ -21,9 +21,10 @@ def teardown_module():
     S.stop()
 
 
-def ctx(*args, site="MLB"):
-    return run_brickgate(["context"] + list(args), env={
-        "BRICKGATE_CONTEXT_DIR": S.ctx_dir, "BRICKGATE_SITE": site})
+def ctx(*args, site="MLB", env=None):
+    e = {"BRICKGATE_CONTEXT_DIR": S.ctx_dir, "BRICKGATE_SITE": site}
+    e.update(env or {})
+    return run_brickgate(["context"] + list(args), env=e)
 
 
 def test_create_random_id_and_fields():
@@ -175,7 +176,13 @@ def test_list_shows_refunds_notification_and_what_is_stuck():
 
 
 def check_marked(paid, unnotified, stuck, bad):
+    # Without on_paid, nothing is owed a notification.
     rc, out, err = ctx("list")
+    assert rc == 0, err
+    lines = dict((l.split()[0], l) for l in out.splitlines())
+    assert lines[unnotified] == "%s created approved 150.00 2h - - -" % \
+        unnotified, lines[unnotified]
+    rc, out, err = ctx("list", env={"BRICKGATE_ON_PAID": "/bin/true"})
     assert rc == 0, err
     lines = dict((l.split()[0], l) for l in out.splitlines())
     assert lines[paid] == "%s created approved 150.00 2h 75.50 " \
