@@ -7,6 +7,7 @@
  * the same store and parser the server uses, so what they call paid or
  * invalid is what brickgate would.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,7 @@ struct cli {
 	struct store	 store;
 	struct store_session *ss;
 	const char	*amount, *description, *email, *id, *expires_in;
-	const char	*methods, *older_than;
+	const char	*methods, *older_than, *status;
 	const char	*cmd;		/* create, show, list, prune */
 	const char	*arg;		/* the positional argument (show ID) */
 };
@@ -46,7 +47,7 @@ usage(const char *why)
 	    "                [--id ID] [--expires-in SECONDS] "
 	    "[--methods a,b]\n"
 	    "       brickgate context show ID\n"
-	    "       brickgate context list\n"
+	    "       brickgate context list [--status S]\n"
 	    "       brickgate context prune --older-than DAYS\n", why);
 	return EX_USAGE;
 }
@@ -59,7 +60,7 @@ parse(struct cli *c, int argc, char **argv)
 		{ "amount", &c->amount }, { "description", &c->description },
 		{ "email", &c->email }, { "id", &c->id },
 		{ "expires-in", &c->expires_in }, { "methods", &c->methods },
-		{ "older-than", &c->older_than },
+		{ "older-than", &c->older_than }, { "status", &c->status },
 	};
 	const char *pos[2] = { NULL, NULL };
 	char why[160];
@@ -234,24 +235,153 @@ status_of(const struct attempt *a)
 	return a != NULL && a->status != NULL ? a->status : "-";
 }
 
+/* What --status takes: an attempt's state, or a payment's status. */
+static const char *const list_filters[] = {
+	"none", "creating", "created", "refused", "invalid",
+	"approved", "authorized", "in_process", "pending", "rejected",
+	"cancelled", "refunded", "charged_back", "in_mediation",
+};
+
+/* Time since the purchase last changed: 45s, 12m, 3h, 2d; "-" unknown. */
+static void
+age_of(struct cli *c, const char *id, int64_t now, char *buf, size_t size)
+{
+	static const struct { int64_t secs; char unit; } units[] = {
+		{ 86400, 'd' }, { 3600, 'h' }, { 60, 'm' }, { 1, 's' },
+	};
+	struct bg_error e;
+	int64_t mtime, secs;
+	size_t i;
+
+	if (store_mtime(c->ss, id, &mtime, &e) == -1) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	secs = now > mtime ? (now - mtime) / 1000 : 0;
+	for (i = 0; i + 1 < sizeof(units) / sizeof(units[0]) &&
+	    secs < units[i].secs; i++)
+		;
+	snprintf(buf, size, "%lld%c", (long long)(secs / units[i].secs),
+	    units[i].unit);
+}
+
+/*
+ * The sum of the refunds recorded in the top-level `refunds` (brickgate
+ * refund's records), but those Mercado Pago turned down; "-" without
+ * one, "?" for a record that cannot be read.
+ */
+static void
+refunded_of(const struct bg_context *ctx, char *buf, size_t size)
+{
+	json_object *refunds = form_get(ctx->root, "refunds"), *r;
+	const char *st;
+	struct bg_error e;
+	int64_t sum = 0, minor;
+	size_t i, n;
+
+	snprintf(buf, size, "-");
+	if (refunds == NULL)
+		return;
+	if (!json_object_is_type(refunds, json_type_array)) {
+		snprintf(buf, size, "?");
+		return;
+	}
+	if ((n = json_object_array_length(refunds)) == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		r = json_object_array_get_idx(refunds, i);
+		st = json_object_get_string(form_get(r, "status"));
+		if (st != NULL && (strcmp(st, "rejected") == 0 ||
+		    strcmp(st, "cancelled") == 0))
+			continue;
+		if (money_from_json(form_get(r, "amount"),
+		    ctx->site->decimals, 1, &minor, "amount", &e) == -1 ||
+		    minor > INT64_MAX - sum) {
+			snprintf(buf, size, "?");
+			return;
+		}
+		sum += minor;
+	}
+	money_format(sum, ctx->site->decimals, buf, size);
+}
+
+/* paid_notified_at (on_paid's success) as recorded, or "-". */
+static const char *
+notified_of(const struct bg_context *ctx)
+{
+	static const char printable[] = "0123456789"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz:.+-";
+	json_object *v = form_get(ctx->root, "paid_notified_at");
+	const char *s = json_object_is_type(v, json_type_string) ?
+	    json_object_get_string(v) : NULL;
+
+	/* One column of a terminal: RFC 3339's characters only, else "?". */
+	if (s == NULL || *s == '\0')
+		return "-";
+	return s[strspn(s, printable)] == '\0' && strlen(s) <= 40 ? s : "?";
+}
+
+/*
+ * What an operator must look at: an attempt still being created a
+ * minute on (the request that made it is gone: reconcile settles it),
+ * an approved payment whose on_paid (when one is set) has not succeeded
+ * a minute on.
+ */
+static const char *
+mark_of(const struct cli *c, const struct attempt *p, const char *notified,
+    const char *age)
+{
+	int old = strchr("mhd", age[strlen(age) - 1]) != NULL;
+
+	if (p != NULL && p->state == ATTEMPT_CREATING && old)
+		return "!creating";
+	if (c->cfg->on_paid != NULL && p != NULL && p->status != NULL &&
+	    strcmp(p->status, "approved") == 0 && strcmp(notified, "-") == 0 &&
+	    old)
+		return "!notify";
+	return "-";
+}
+
 static int
 cmd_list(struct cli *c)
 {
 	struct bg_context ctx;
 	struct store_ids ids;
 	struct attempt *p;
-	size_t i;
+	const char *notified;
+	char age[24], refunded[32];
+	int64_t now = now_ms();
+	size_t i, n = sizeof(list_filters) / sizeof(list_filters[0]);
 
+	for (i = 0; c->status != NULL && i < n &&
+	    strcmp(c->status, list_filters[i]) != 0; i++)
+		;
+	if (i == n) {
+		fprintf(stderr, "brickgate context: --status takes a state "
+		    "(none, creating, created, refused, invalid) or a payment "
+		    "status (approved, pending...), not '%.40s'\n", c->status);
+		return EX_USAGE;
+	}
 	if (all_ids(c, &ids) == -1)
 		return EX_FAIL;
 	for (i = 0; i < ids.n; i++) {
+		age_of(c, ids.v[i], now, age, sizeof(age));
 		if (load(c, ids.v[i], NULL, &ctx) == -1) {
-			printf("%s invalid - -\n", ids.v[i]);
+			if (c->status == NULL ||
+			    strcmp(c->status, "invalid") == 0)
+				printf("%s invalid - - %s - - !invalid\n",
+				    ids.v[i], age);
 			continue;
 		}
 		p = context_latest(&ctx);
-		printf("%s %s %s %s\n", ids.v[i], state_of(p), status_of(p),
-		    ctx.amount_text);
+		if (c->status == NULL || strcmp(c->status, state_of(p)) == 0 ||
+		    strcmp(c->status, status_of(p)) == 0) {
+			notified = notified_of(&ctx);
+			refunded_of(&ctx, refunded, sizeof(refunded));
+			printf("%s %s %s %s %s %s %s %s\n", ids.v[i],
+			    state_of(p), status_of(p), ctx.amount_text, age,
+			    refunded, notified, mark_of(c, p, notified, age));
+		}
 		context_free(&ctx);
 	}
 	store_ids_free(&ids);

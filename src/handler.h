@@ -11,11 +11,12 @@
 
 #include "config.h"
 #include "log.h"
+#include "metrics.h"
 #include "secrets.h"
 #include "store.h"
 
-/* Read-only but for the secrets' lock and the flag of a warning logged
- * once. */
+/* Read-only but for the secrets' lock, the flag of a warning logged
+ * once and the metrics' atomic counters. */
 struct bg_ctx {
 	const struct bg_config	*cfg;
 	struct bg_secrets	*secrets;
@@ -26,6 +27,7 @@ struct bg_ctx {
 	struct on_paid		*on_paid;
 	/* Set by the first IPN call, so its warning is logged once. */
 	atomic_int		 ipn_warned;
+	struct bg_metrics	 metrics;	/* GET /metrics */
 };
 
 /*

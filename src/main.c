@@ -245,7 +245,7 @@ main(int argc, char **argv)
 	struct bg_log log;
 	struct bg_ctx ctx;
 	struct on_paid runner;
-	struct store store = { NULL, NULL };
+	struct store store = { NULL, NULL, NULL };
 	struct bg_error se;
 	struct opts o = { NULL, NULL, 0, 0 };
 	char why[512];
@@ -301,6 +301,8 @@ main(int argc, char **argv)
 	ctx.secrets = &secrets;
 	ctx.log = &log;
 	ctx.store = &store;
+	metrics_init(&ctx.metrics);
+	store.metrics = &ctx.metrics;
 	if (o.cmd != 0) {
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		rc = reconcile_command(argc - o.cmd, argv + o.cmd, &ctx);

@@ -15,6 +15,7 @@
 #include <curl/curl.h>
 
 #include "form.h"
+#include "metrics.h"
 #include "json_strict.h"
 #include "utf8.h"
 #include "mp_client.h"
@@ -33,6 +34,7 @@ struct mp_client {
 	int		 overflow;
 	long		 retry_after_ms;
 	char		 errbuf[CURL_ERROR_SIZE];
+	struct bg_metrics *metrics;	/* calls counted, or NULL */
 };
 
 struct mp_client *
@@ -49,6 +51,13 @@ mp_client_new(const struct bg_config *cfg, struct bg_secrets *secrets)
 	c->cfg = cfg;
 	c->secrets = secrets;
 	return c;
+}
+
+void
+mp_client_set_metrics(struct mp_client *c, struct bg_metrics *m)
+{
+	if (c != NULL)
+		c->metrics = m;
 }
 
 void
@@ -233,13 +242,17 @@ mp_call(struct mp_client *c, const char *method, const char *path,
 	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
 	headers_free(h);
 	out->ms = elapsed_ms(&t0);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE,
+		    &out->status);
+	metrics_mp_call(c->metrics, out->status,
+	    rc == CURLE_OPERATION_TIMEDOUT, out->ms);
 	if (rc != CURLE_OK) {
 		snprintf(out->why, sizeof(out->why), "%.100s", c->overflow ?
 		    "answer too large" : c->errbuf[0] ? c->errbuf :
 		    curl_easy_strerror(rc));
 		return -1;
 	}
-	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &out->status);
 	out->retry_after_ms = c->retry_after_ms;
 	out->json = mp_reply_parse(c->buf, c->len);
 	return 0;

@@ -29,6 +29,10 @@ struct mp_client *mp_client_new(const struct bg_config *cfg,
 	    struct bg_secrets *secrets);
 void	 mp_client_free(struct mp_client *c);
 
+/* Counts every call of c in m from now on (GET /metrics). */
+struct bg_metrics;
+void	 mp_client_set_metrics(struct mp_client *c, struct bg_metrics *m);
+
 /*
  * One call: method "GET", "POST" or "PUT" on path ("/v1/payments"),
  * with a JSON body or NULL, an idempotency key or NULL, the buyer's

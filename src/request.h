@@ -41,6 +41,7 @@ struct bg_request {
 	int		 status;
 	const char	*code;
 	const char	*route_name;		/* known routes only */
+	int		 route_slot;		/* 1 + its index; 0 unknown */
 	char		 payment_id[24];
 	char		 payment_method[40];
 	char		 payment_status[24];

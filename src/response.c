@@ -13,19 +13,27 @@ int
 respond(struct bg_request *r, int status, const char *body,
     const char *extra)
 {
+	return respond_typed(r, status, "application/json; charset=utf-8",
+	    body, extra);
+}
+
+int
+respond_typed(struct bg_request *r, int status, const char *type,
+    const char *body, const char *extra)
+{
 	char head[512];
 	size_t blen = strlen(body);
 	int n;
 
 	n = snprintf(head, sizeof(head),
 	    "Status: %d %s\r\n"
-	    "Content-Type: application/json; charset=utf-8\r\n"
+	    "Content-Type: %s\r\n"
 	    "Cache-Control: no-store\r\n"
 	    "X-Content-Type-Options: nosniff\r\n"
 	    "Content-Length: %zu\r\n"
 	    "%s%s"
 	    "\r\n",
-	    status, bg_status_text(status), blen,
+	    status, bg_status_text(status), type, blen,
 	    extra ? extra : "", extra ? "\r\n" : "");
 	r->status = status;
 	if (n < 0 || (size_t)n >= sizeof(head))

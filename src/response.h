@@ -16,6 +16,9 @@
  */
 int	 respond(struct bg_request *r, int status, const char *body,
 	    const char *extra);
+/* The same with another media type (GET /metrics: text/plain). */
+int	 respond_typed(struct bg_request *r, int status, const char *type,
+	    const char *body, const char *extra);
 int	 respond_obj(struct bg_request *r, int status, json_object *o);
 /* A body of one string member: {"key": "value"}. */
 int	 respond_string(struct bg_request *r, int status, const char *key,

@@ -68,6 +68,7 @@ server_handle(struct bg_ctx *ctx, const struct bg_worker *w,
 		router_dispatch(ctx, &r);
 	}
 	log_request(ctx->log, &r);
+	metrics_request(&ctx->metrics, &r);
 	snprintf(owed, PURCHASE_ID_MAX + 1, "%s", r.notify_paid ?
 	    r.purchase_id : "");
 	request_end(&r);
@@ -309,6 +310,7 @@ worker_open(struct bg_ctx *ctx, struct bg_worker *w)
 	struct bg_error e;
 
 	w->mp = mp_client_new(ctx->cfg, ctx->secrets);
+	mp_client_set_metrics(w->mp, &ctx->metrics);
 	w->store = NULL;
 	bg_error_clear(&e);
 	/* A CGI run with a broken configuration has no store to open. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "metrics.h"
 #include "store.h"
 
 void
@@ -112,18 +113,23 @@ store_mtime(struct store_session *ss, const char *id, int64_t *ms,
 #define LOCK_POLL_MS	10
 
 int
-store_wait_lock(int (*try_lock)(void *arg), void *arg, long wait_ms)
+store_wait_lock(struct store *s, int (*try_lock)(void *arg), void *arg,
+    long wait_ms)
 {
 	struct timespec ts = { 0, LOCK_POLL_MS * 1000000L };
 	long waited = 0;
 	int rc;
 
-	while ((rc = try_lock(arg)) == 0 && waited < wait_ms) {
+	if ((rc = try_lock(arg)) == 0)
+		metrics_lock_wait(s->metrics);
+	for (; rc == 0 && waited < wait_ms; rc = try_lock(arg)) {
 		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 			;
 		ts.tv_nsec = LOCK_POLL_MS * 1000000L;
 		waited += LOCK_POLL_MS;
 	}
+	if (rc == 0)
+		metrics_lock_busy(s->metrics);
 	return rc;
 }
 

@@ -89,9 +89,12 @@ struct store_ops {
 	void	(*close)(struct store *);
 };
 
+struct bg_metrics;
+
 struct store {
 	const struct store_ops	*ops;
 	void			*be;	/* the back end's own state */
+	struct bg_metrics	*metrics; /* lock waits counted, or NULL */
 };
 
 struct store_session {
@@ -150,7 +153,8 @@ void	 store_where(struct store_session *ss, const char *id, char *buf,
  * (busy), for at most wait_ms.  Returns its last answer: 1 taken, 0 still
  * busy, -1 failed.
  */
-int	 store_wait_lock(int (*try_lock)(void *arg), void *arg, long wait_ms);
+int	 store_wait_lock(struct store *s, int (*try_lock)(void *arg),
+	    void *arg, long wait_ms);
 
 /* Every purchase id, sorted, as one array (for commands over all). */
 struct store_ids {

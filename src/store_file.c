@@ -143,7 +143,7 @@ lock_file(struct store *s, const char *id, long wait_ms, struct bg_error *e)
 	    O_NOFOLLOW, 0660);
 	if (fd == -1)
 		return sys_fail(e, "open", name);
-	if ((rc = store_wait_lock(try_flock, &fd, wait_ms)) == 1)
+	if ((rc = store_wait_lock(s, try_flock, &fd, wait_ms)) == 1)
 		return fd;
 	if (rc == -1)
 		sys_fail(e, "flock", name);

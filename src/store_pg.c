@@ -336,7 +336,7 @@ pg_hold(struct store_session *ss, const char *id, long wait_ms,
 	if ((rc = exists(ps, id, e)) != 1)
 		return rc == 0 ? bg_fail(e, 404, "unknown_purchase", NULL,
 		    "no purchase %s", id) : -1;
-	if ((rc = store_wait_lock(try_lock, &t, wait_ms)) != 1)
+	if ((rc = store_wait_lock(ss->store, try_lock, &t, wait_ms)) != 1)
 		return rc == 0 ? 1 : -1;
 	if ((ph = calloc(1, sizeof(*ph))) == NULL) {
 		run_only(ps, NULL, ST_UNLOCK, (const char *[]){ id }, e);

@@ -16,6 +16,9 @@ PKGS="autoconf automake libtool pkg-config make gcc libc6-dev
 # systemd (systemd-analyze, systemd-socket-activate) and logrotate: the
 # checks of examples/systemd and examples/logrotate.
 [ "${1:-}" = "--tests" ] && PKGS="$PKGS systemd logrotate"
+# prometheus: its promtool checks GET /metrics' exposition
+# (test_metrics.py).
+[ "${1:-}" = "--tests" ] && PKGS="$PKGS prometheus"
 # php-cli: the PHP storefront example (examples/storefront) is run.
 [ "${1:-}" = "--tests" ] && PKGS="$PKGS php-cli"
 # postgresql: a private server for the PostgreSQL store's tests (the

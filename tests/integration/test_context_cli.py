@@ -21,9 +21,10 @@ def teardown_module():
     S.stop()
 
 
-def ctx(*args, site="MLB"):
-    return run_brickgate(["context"] + list(args), env={
-        "BRICKGATE_CONTEXT_DIR": S.ctx_dir, "BRICKGATE_SITE": site})
+def ctx(*args, site="MLB", env=None):
+    e = {"BRICKGATE_CONTEXT_DIR": S.ctx_dir, "BRICKGATE_SITE": site}
+    e.update(env or {})
+    return run_brickgate(["context"] + list(args), env=e)
 
 
 def test_create_random_id_and_fields():
@@ -107,6 +108,95 @@ def test_no_token_needed_but_config_checked():
     assert rc == 78, (rc, err)
 
 
+AGE = re.compile(r" [0-9]+[smhd] ")
+
+
+def ages_out(out):
+    return AGE.sub(" AGE ", out)
+
+
+def list_by_status(paid, rejected, waiting, fresh):
+    """--status: a payment status or a state, exact lines."""
+    for status, want in (
+            ("approved", "%s created approved 150.00 AGE - - -\n" % paid),
+            ("rejected", "%s created rejected 150.00 AGE - - -\n" % rejected),
+            ("in_process",
+             "%s created in_process 150.00 AGE - - -\n" % waiting),
+            ("invalid", "broken invalid - - AGE - - !invalid\n"),
+            ("charged_back", "")):
+        rc, out, err = ctx("list", "--status", status)
+        assert rc == 0 and ages_out(out) == want, (status, out, err)
+    rc, out, err = ctx("list", "--status=none")
+    assert rc == 0 and "%s none - 150.00 AGE - - -\n" % fresh in \
+        ages_out(out), out
+    assert paid not in out
+    for bad in ("APPROVED", "paid", "", "approved,pending"):
+        rc, out, err = ctx("list", "--status", bad)
+        assert rc == 64 and out == "", (bad, rc, out)
+        assert err.count("\n") == 1 and "--status takes a state" in err, err
+
+
+def test_list_shows_refunds_notification_and_what_is_stuck():
+    """refunds and paid_notified_at as brickgate refund and on_paid
+    record them; an attempt left creating, an approval not notified a
+    minute on, marked."""
+    paid = S.context()
+    assert S.pay(paid, S.card_form("APRO")).status == 201
+    rec = S.read(paid)
+    rec["refunds"] = [
+        {"id": 1, "payment_id": 2, "amount": "50.00", "status": "approved",
+         "idempotency_key": "k1", "date_created": "2026-01-01T00:00:00Z"},
+        {"id": 3, "payment_id": 2, "amount": 25.5, "status": "approved",
+         "idempotency_key": "k2", "date_created": "2026-01-01T00:00:00Z"},
+        {"id": 4, "payment_id": 2, "amount": "70.00", "status": "rejected",
+         "idempotency_key": "k3", "date_created": "2026-01-01T00:00:00Z"}]
+    rec["paid_notified_at"] = "2026-01-01T00:00:01Z"
+    S.write_raw(paid, json.dumps(rec))
+    unnotified = S.context()
+    assert S.pay(unnotified, S.card_form("APRO")).status == 201
+    stuck = S.context()
+    rec = S.read(unnotified)
+    for a in (rec["payments"][-1], rec["payment"]):
+        a.update(state="creating", id=None, status=None,
+                 status_detail=None)
+        a.pop("summary", None)
+    S.write_raw(stuck, json.dumps(rec))
+    bad = S.context()
+    rec = S.read(paid)
+    rec["refunds"] = {"amount": "1"}
+    S.write_raw(bad, json.dumps(rec))
+    old = time.time() - 2 * 3600
+    for pid in (paid, unnotified, stuck, bad):
+        os.utime(os.path.join(S.ctx_dir, pid + ".json"), (old, old))
+    try:
+        check_marked(paid, unnotified, stuck, bad)
+    finally:
+        for pid in (paid, unnotified, stuck, bad):
+            os.remove(os.path.join(S.ctx_dir, pid + ".json"))
+
+
+def check_marked(paid, unnotified, stuck, bad):
+    # Without on_paid, nothing is owed a notification.
+    rc, out, err = ctx("list")
+    assert rc == 0, err
+    lines = dict((l.split()[0], l) for l in out.splitlines())
+    assert lines[unnotified] == "%s created approved 150.00 2h - - -" % \
+        unnotified, lines[unnotified]
+    rc, out, err = ctx("list", env={"BRICKGATE_ON_PAID": "/bin/true"})
+    assert rc == 0, err
+    lines = dict((l.split()[0], l) for l in out.splitlines())
+    assert lines[paid] == "%s created approved 150.00 2h 75.50 " \
+        "2026-01-01T00:00:01Z -" % paid, lines[paid]
+    assert lines[unnotified] == "%s created approved 150.00 2h - - " \
+        "!notify" % unnotified, lines[unnotified]
+    assert re.fullmatch(r"%s creating - 150\.00 2h - - !creating" % stuck,
+                        lines[stuck]), lines[stuck]
+    assert lines[bad] == "%s created approved 150.00 2h ? " \
+        "2026-01-01T00:00:01Z -" % bad, lines[bad]
+    rc, out, err = ctx("list", "--status", "creating")
+    assert rc == 0 and out == lines[stuck] + "\n", out
+
+
 def test_list_and_prune_after_payments():
     paid = S.context()
     r = S.pay(paid, S.card_form("APRO"))
@@ -121,12 +211,18 @@ def test_list_and_prune_after_payments():
     rc, out, err = ctx("list")
     assert rc == 0, err
     lines = dict((l.split()[0], l.split()[1:]) for l in out.splitlines())
-    assert lines[paid] == ["created", "approved", "150.00"], lines[paid]
-    assert lines[rejected][:2] == ["created", "rejected"]
-    assert lines[waiting][:2] == ["created", "in_process"]
-    assert lines[fresh] == ["none", "-", "150.00"]
-    assert lines["broken"][0] == "invalid"
+    # id state status amount age refunded notified mark
+    for pid, want in ((paid, ["created", "approved", "150.00"]),
+                      (rejected, ["created", "rejected", "150.00"]),
+                      (waiting, ["created", "in_process", "150.00"]),
+                      (fresh, ["none", "-", "150.00"])):
+        assert lines[pid][:3] == want and lines[pid][4:] == ["-", "-", "-"], \
+            lines[pid]
+        assert re.fullmatch(r"[0-9]+s", lines[pid][3]), lines[pid]
+    assert lines["broken"][:3] == ["invalid", "-", "-"]
+    assert lines["broken"][4:] == ["-", "-", "!invalid"]
     assert not any(k.endswith(".lock") for k in lines)
+    list_by_status(paid, rejected, waiting, fresh)
     # Nothing is older than a day yet.
     rc, out, err = ctx("prune", "--older-than", "1")
     assert rc == 0 and out.strip() == "removed 0 purchases", out

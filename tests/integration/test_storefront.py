@@ -37,8 +37,9 @@ def check_context(site, pid):
         "BRICKGATE_ACCESS_TOKEN": TOKEN,
         "BRICKGATE_CONTEXT_DIR": site.ctx_dir})
     assert rc == 0, err
-    assert re.search(r"(?m)^%s none - %s$" % (pid, re.escape(AMOUNT)),
-                     out), out
+    # id state status amount age refunded notified mark
+    assert re.search(r"(?m)^%s none - %s [0-9]+s - - -$" %
+                     (pid, re.escape(AMOUNT)), out), out
 
 
 def storefront_pays(kind):
