@@ -174,6 +174,13 @@ metrics_lock_busy(struct bg_metrics *m)
 		ADD(m->lock_busy);
 }
 
+void
+metrics_on_paid(struct bg_metrics *m, int ok)
+{
+	if (m != NULL)
+		ADD(m->on_paid[ok ? 0 : 1]);
+}
+
 static void
 family(FILE *f, const char *name, const char *type, const char *help)
 {
@@ -283,6 +290,11 @@ metrics_render(struct bg_metrics *m, const char *const *routes,
 	    "Answers 503 store_unavailable: the purchases unreachable.");
 	fprintf(f, "brickgate_store_errors_total %llu\n",
 	    GET(m->store_errors));
+	family(f, "brickgate_on_paid_runs_total", "counter",
+	    "Runs of the on_paid hook, by how they ended.");
+	fprintf(f, "brickgate_on_paid_runs_total{outcome=\"ok\"} %llu\n"
+	    "brickgate_on_paid_runs_total{outcome=\"failed\"} %llu\n",
+	    GET(m->on_paid[0]), GET(m->on_paid[1]));
 	if (ferror(f) | fclose(f)) {
 		free(buf);
 		bg_fail(e, 500, "internal_error", NULL, "out of memory");

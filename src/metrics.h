@@ -37,6 +37,7 @@ struct bg_metrics {
 	metric_t	 lock_waits;	/* a hold that found the lock busy */
 	metric_t	 lock_busy;	/* still busy at the end of its wait */
 	metric_t	 store_errors;	/* 503 store_unavailable answers */
+	metric_t	 on_paid[2];	/* runs that succeeded, that failed */
 };
 
 struct bg_request;
@@ -57,6 +58,8 @@ void	 metrics_mp_call(struct bg_metrics *m, long status, int timed_out,
 /* A purchase's lock was busy when asked for; still busy after the wait. */
 void	 metrics_lock_wait(struct bg_metrics *m);
 void	 metrics_lock_busy(struct bg_metrics *m);
+/* One run of on_paid, ok or not (its failures include its not running). */
+void	 metrics_on_paid(struct bg_metrics *m, int ok);
 
 /*
  * The exposition (Prometheus text format, version 0.0.4) in a fresh

@@ -84,14 +84,16 @@ notify_paid(struct bg_ctx *ctx, const struct bg_worker *w, const char *id)
 	struct notifier n = { ctx->on_paid, w->slot };
 	struct purchase p;
 	struct bg_error e;
+	int rc;
 
 	if (id[0] == '\0' || ctx->on_paid == NULL)
 		return;
 	bg_error_clear(&e);
 	purchase_init(&p, ctx->cfg, w->store, w->mp, ctx->log,
 	    ctx->cfg->request_deadline_ms);
-	if (purchase_open(&p, id, &e) == 0)
-		purchase_notify(&p, &n);
+	if (purchase_open(&p, id, &e) == 0 &&
+	    (rc = purchase_notify(&p, &n)) != 0)
+		metrics_on_paid(&ctx->metrics, rc == 1);
 	purchase_close(&p);
 }
 

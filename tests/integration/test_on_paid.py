@@ -8,6 +8,7 @@ a shell script that appends what it was given to a file outside
 context_dir, which the confined brickgate itself could not write."""
 import json
 import os
+import re
 import stat
 
 from harness import TOKEN, run_brickgate, run_cgi, tmpdir
@@ -103,6 +104,12 @@ def test_approved_card_runs_it_once_after_the_answer():
     assert rc == 0 and ", 0 notified" in err, err
     assert len(runs(pid)) == 1
     assert "on_paid done" in S.log()
+    # Counted in GET /metrics, by how the runs ended.
+    text = S.stack.request("GET", "/metrics").body
+    text = text.decode() if isinstance(text, bytes) else text
+    ok = re.search(r'(?m)^brickgate_on_paid_runs_total\{outcome="ok"\} '
+                   r'(\d+)$', text)
+    assert ok and int(ok.group(1)) >= 1, text
 
 
 def test_a_rejected_or_pending_payment_runs_nothing():
