@@ -15,10 +15,10 @@ from harness import TOKEN, run_brickgate, run_cgi, tmpdir
 from paytest import EMAIL, Site, dumps, wait_for
 
 HOOK = """#!/bin/sh
-# What it was run with, one JSON line per run, then its whole environment.
-printf '{{"argv": "%s", "env": "' "$1" >> {out}
-tr '\\0' ' ' < /proc/$$/environ >> {out}
-printf '"}}\\n' >> {out}
+# What it was run with, one JSON line per run (one write), then its
+# whole environment.
+env=$(tr '\\0' ' ' < /proc/$$/environ)
+printf '{{"argv": "%s", "env": "%s"}}\\n' "$1" "$env" >> {out}
 if [ -e {fail} ]; then exit 3; fi
 if [ -e {hang} ]; then sleep 60; fi
 exit 0
@@ -58,7 +58,8 @@ def teardown_module():
 def runs(pid=None):
     try:
         with open(paths()["runs"]) as f:
-            lines = [json.loads(ln) for ln in f if ln.strip()]
+            # A line the hook is still writing has no newline yet.
+            lines = [json.loads(ln) for ln in f if ln.endswith("\n")]
     except FileNotFoundError:
         return []
     return [r for r in lines if pid is None or r["argv"] == pid]
