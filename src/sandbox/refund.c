@@ -19,6 +19,7 @@
 #include "money.h"
 #include "sandbox/call.h"
 #include "sandbox/payment.h"
+#include "sandbox/refund.h"
 #include "sandbox/util.h"
 
 static struct sb_payment *
@@ -144,7 +145,7 @@ refund_object(struct sb_store *st, const struct sb_payment *p,
  * approved with partially_refunded; transaction_amount_refunded and
  * refunds[] follow.
  */
-static int
+int
 refund_make(struct sb_store *st, struct sb_payment *p, json_object *req,
     json_object **out, struct mp_error *e)
 {
