@@ -150,7 +150,7 @@ refund_make(struct sb_store *st, struct sb_payment *p, json_object *req,
     json_object **out, struct mp_error *e)
 {
 	int decimals = st->cfg->site->decimals;
-	int64_t total, done, amount;
+	int64_t total, done, amount = 0;
 	json_object *r, *list;
 
 	if (req != NULL && !json_object_is_type(req, json_type_object))
