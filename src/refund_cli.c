@@ -68,7 +68,7 @@ fail(const char *id, const char *fmt, ...)
  * The arguments, the amount parsed into minor units once.  Text that is
  * no positive decimal is a usage error (64); a decimal with more
  * decimals than the currency has is refused like an amount too large
- * (contract 11: exit 1), since the command was well formed.
+ * (brickgate(8), COMMANDS: exit 1), since the command was well formed.
  */
 static int
 parse(int argc, char **argv, const struct bg_config *cfg, struct req *r)
@@ -213,7 +213,7 @@ ask(struct purchase *p, struct refund *f, int full)
 	struct bg_error e;
 	char path[80], why[200], text[32];
 
-	/* Mercado Pago's full refund is the empty body (its API reference). */
+	/* A full refund is the empty body (brickgate-sandbox(1), API ROUTES). */
 	if (body == NULL || (!full && json_object_object_add(body, "amount",
 	    money_to_json(f->amount, decimals)) != 0)) {
 		json_object_put(body);

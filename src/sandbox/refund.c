@@ -1,8 +1,8 @@
 /*
  * refund.c - the refund routes: POST /v1/payments/{id}/refunds (body {}
  * or none: the whole amount left; {"amount": N}: part of it), and the
- * list and one refund by GET, as Mercado Pago's API reference has them
- * (man/brickgate-sandbox.1, REFUNDS).
+ * list and one refund by GET, as Mercado Pago documents them
+ * (man/brickgate-sandbox.1, API ROUTES).
  *
  * Idempotency as for payments (api.c): a key is remembered per access
  * token for the life of the process, only for refunds made, and a

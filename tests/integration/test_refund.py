@@ -1,4 +1,4 @@
-"""`brickgate refund` (contract section 11, brickgate(8) COMMANDS):
+"""`brickgate refund` (brickgate(8), COMMANDS):
 through nginx and the CLI against the sandbox.  A full refund; partial
 ones up to the amount, and one above what is left refused before
 anything is sent; a refund whose answer never came, resumed with the
