@@ -5,7 +5,9 @@ anything is sent; a refund whose answer never came, resumed with the
 same key by the next run; refusals with one line and nothing sent (no
 approved payment, bad amounts, a busy purchase)."""
 
-from harness import run_brickgate
+import json
+
+from harness import TOKEN, run_brickgate
 from paytest import Site
 
 make_site = Site
@@ -232,3 +234,29 @@ def test_unknown_purchase():
     rc, out, err = refund(S, "no-such-purchase")
     assert rc == 1 and out == "" and err.count("\n") == 1, (rc, out, err)
     assert err.startswith("brickgate refund: no-such-purchase: "), err
+
+
+def test_crash_after_the_call_resumes_with_the_recorded_key():
+    """brickgate died after Mercado Pago made the refund, before the
+    answer was recorded: the purchase holds the open refund (as the save
+    before the call left it), the sandbox the refund (made with
+    brickgate's token: the sandbox keeps keys per token).  The next run asks
+    again with the same key and records that refund: one, not two."""
+    pid, pay_id = paid(S)
+    key = "5d1c7a3e-8b2f-4c6d-9e0a-1f2b3c4d5e6f"
+    st, _, made = S.sb.request("POST", "/v1/payments/%d/refunds" % pay_id,
+                               {"amount": 25}, key=key, token=TOKEN)
+    assert st == 201, (st, made)
+    rec = S.read(pid)
+    rec["refunds"] = [{"id": None, "payment_id": pay_id, "amount": 25.00,
+                       "status": None, "idempotency_key": key,
+                       "date_created": None}]
+    S.write_raw(pid, json.dumps(rec))
+    rc, out, err = refund(S, pid, "--amount", "25.00")
+    assert rc == 0, (rc, out, err)
+    assert out == "%d 25.00 approved\n" % made["id"], out
+    assert len(sandbox_refunds(S, pay_id)) == 1
+    assert {c["idempotency_key"] for c in refund_calls(S, pay_id)} == {key}
+    f = S.read(pid)["refunds"]
+    assert len(f) == 1 and f[0]["id"] == made["id"], f
+    assert f[0]["date_created"] == made["date_created"], f
