@@ -93,6 +93,7 @@ static const struct keydef keys[CONFIG_NKEYS] = {
 	{ "log_file", K_PATH, S(log_file), NULL, 0, 0, NULL, 0 },
 	{ "user", K_STR, S(user), NULL, 0, 0, NULL, 0 },
 	{ "confine", K_ENUM, E(confine), "on", 0, 0, "on off", 0 },
+	{ "on_paid", K_PATH, S(on_paid), NULL, 0, 0, NULL, 0 },
 };
 
 #undef S
@@ -638,6 +639,12 @@ config_finish(struct bg_config *c, struct bg_problems *p)
 	if (!c->no_token && c->access_token_file != NULL &&
 	    c->access_token == NULL)
 		check_secret("access_token_file", c->access_token_file, p);
+	/* Run directly, never through a shell: it must be a program. */
+	if (c->on_paid != NULL && (c->on_paid[0] != '/' ||
+	    access(c->on_paid, X_OK) == -1))
+		problems_add(p, "on_paid %s: %s", c->on_paid,
+		    c->on_paid[0] != '/' ? "not an absolute path" :
+		    strerror(errno));
 	if (c->webhook_secret_file != NULL)
 		check_secret("webhook_secret_file", c->webhook_secret_file, p);
 	if (c->ca_file != NULL && access(c->ca_file, R_OK) == -1)

@@ -38,7 +38,7 @@ enum cfg_source { SRC_DEFAULT, SRC_FILE, SRC_ENV, SRC_FLAG };
 #define TYPICAL_API_MS		300
 #define SLOW_API_MS		1000
 
-#define CONFIG_NKEYS 29
+#define CONFIG_NKEYS 30
 
 struct bg_config {
 	/* Raw text per key and where it came from, indexed like the table. */
@@ -62,6 +62,7 @@ struct bg_config {
 	const char *log_file;
 	const char *user;		/* switched to when started as root */
 	const char *confine;		/* "on" or "off" (debugging only) */
+	const char *on_paid;		/* run once a purchase is approved */
 	const struct bg_site *site;
 	long	 binary_mode;		/* 1: cards approved or rejected */
 	long	 pix_expires_minutes;

@@ -363,16 +363,28 @@ k_payments(struct bg_context *c, json_object *v, struct bg_error *e)
 	return 0;
 }
 
+/* brickgate's own times, written from the clock: never before 1970. */
 static int
-k_searched_at(struct bg_context *c, json_object *v, struct bg_error *e)
+own_time(struct bg_context *c, json_object *v, const char *name,
+    int64_t *at, struct bg_error *e)
 {
 	const char *s = text_of(v, 40);
 
-	/* Written from the clock: never before the epoch. */
-	if (s == NULL || rfc3339_parse(s, &c->searched_at) == -1 ||
-	    c->searched_at < 0)
-		return bad(e, c, "searched_at", "is not an RFC 3339 time");
+	if (s == NULL || rfc3339_parse(s, at) == -1 || *at < 0)
+		return bad(e, c, name, "is not an RFC 3339 time");
 	return 0;
+}
+
+static int
+k_searched_at(struct bg_context *c, json_object *v, struct bg_error *e)
+{
+	return own_time(c, v, "searched_at", &c->searched_at, e);
+}
+
+static int
+k_paid_notified_at(struct bg_context *c, json_object *v, struct bg_error *e)
+{
+	return own_time(c, v, "paid_notified_at", &c->paid_notified_at, e);
 }
 
 /* Appends r to c's refunds; -1 when out of memory (r not taken). */
@@ -438,6 +450,7 @@ static const struct {
 	{ "payments",			k_payments },
 	{ "payment",			k_payment },
 	{ "searched_at",		k_searched_at },
+	{ "paid_notified_at",		k_paid_notified_at },
 	{ "refunds",			k_refunds },
 };
 
@@ -520,6 +533,11 @@ put_records(struct bg_context *c)
 		json_object_object_add(c->root, "searched_at",
 		    json_object_new_string(ts));
 	}
+	if (c->paid_notified_at != 0) {
+		rfc3339_format(c->paid_notified_at, ts, sizeof(ts));
+		json_object_object_add(c->root, "paid_notified_at",
+		    json_object_new_string(ts));
+	}
 	/* Written once there is one: older files stay as they were. */
 	if (c->n_refunds == 0)
 		return 0;
@@ -549,8 +567,8 @@ context_text(struct bg_context *c, size_t *len)
 
 /* What brickgate writes into a context: not the storefront's part. */
 static const char *const records[] = {
-	"payments", "payment", "preference_id", "searched_at", "refunds",
-	NULL,
+	"payments", "payment", "preference_id", "searched_at",
+	"paid_notified_at", "refunds", NULL,
 };
 
 int

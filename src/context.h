@@ -45,6 +45,7 @@ struct bg_context {
 	struct attempt	**attempts;
 	size_t		 n_attempts, cap_attempts;
 	int64_t		 searched_at;	/* a wallet's last search; 0: never */
+	int64_t		 paid_notified_at;	/* on_paid succeeded; 0: not */
 	/* brickgate's refunds of the payment, oldest first (owned). */
 	struct refund	**refunds;
 	size_t		 n_refunds, cap_refunds;

@@ -22,6 +22,8 @@ struct bg_ctx {
 	struct bg_log		*log;
 	struct store		*store;		/* purchases; shared */
 	int			 misconfigured;	/* CGI with a bad config */
+	/* The runner of on_paid (on_paid.h), or NULL without the key. */
+	struct on_paid		*on_paid;
 	/* Set by the first IPN call, so its warning is logged once. */
 	atomic_int		 ipn_warned;
 };
@@ -37,6 +39,7 @@ struct mp_client;
 struct bg_worker {
 	struct mp_client	*mp;
 	struct store_session	*store;
+	int			 slot;	/* its slot of the on_paid runner */
 };
 
 #endif

@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "config.h"
 #include "confine.h"
+#include "on_paid.h"
 #include "context_cli.h"
 #include "db_cli.h"
 #include "method.h"
@@ -63,7 +64,8 @@ usage(FILE *out)
 "webhook_secret_file, webhook_max_age_s, threads, connect_timeout_ms,\n"
 "api_timeout_ms,\n"
 "api_retries, request_deadline_ms, max_attempts, max_body_bytes, log_level,\n"
-"log_file, user, confine.  Default config file: %s/brickgate/brickgate.conf\n",
+"log_file, user, confine, on_paid.  Default config file:\n"
+"%s/brickgate/brickgate.conf\n",
 	    SYSCONFDIR);
 }
 
@@ -192,12 +194,15 @@ load_config(int argc, char **argv, struct opts *o, struct bg_config *c,
 
 /*
  * Confines the process before its first request (brickgate(8),
- * CONFINEMENT): the user of `user`, then confine_apply().  The first
- * log line says what was applied.  -1 when any of it failed: a
- * process that was asked to be confined does not serve unconfined.
+ * CONFINEMENT): the user of `user`, then on_paid's runner (which runs
+ * what the confined process may not, on_paid.h) with nslots slots, then
+ * confine_apply().  The first log line says what was applied.  -1 when
+ * any of it failed: a process that was asked to be confined does not
+ * serve unconfined.
  */
 static int
-confine_process(const struct bg_config *cfg, struct bg_log *log)
+confine_process(const struct bg_config *cfg, struct bg_log *log,
+    struct bg_ctx *ctx, struct on_paid *runner, int nslots)
 {
 	struct confine_policy pol;
 	struct bg_error e;
@@ -208,6 +213,13 @@ confine_process(const struct bg_config *cfg, struct bg_log *log)
 	if (cfg->user != NULL && confine_user(cfg->user, &e) == -1) {
 		log_msg(log, CFG_LOG_ERROR, "%s", e.message);
 		return -1;
+	}
+	if (cfg->on_paid != NULL) {
+		if (on_paid_start(runner, cfg, nslots, &e) == -1) {
+			log_msg(log, CFG_LOG_ERROR, "%s", e.message);
+			return -1;
+		}
+		ctx->on_paid = runner;
 	}
 	if (strcmp(cfg->confine, "off") == 0)
 		log_msg(log, CFG_LOG_WARN, "confined: nothing (confine = off; "
@@ -236,12 +248,15 @@ main(int argc, char **argv)
 	struct bg_config cfg;
 	struct bg_log log;
 	struct bg_ctx ctx;
+	struct on_paid runner;
 	struct store store = { NULL, NULL };
 	struct bg_error se;
 	struct opts o = { NULL, NULL, 0, 0 };
 	char why[512];
 	int listen_fd = -1, inherited = -1, cgi, rc;
 
+	memset(&ctx, 0, sizeof(ctx));
+	memset(&runner, 0, sizeof(runner));
 	keep_std_fds();
 	signal(SIGPIPE, SIG_IGN);
 	load_config(argc, argv, &o, &cfg, &probs);
@@ -307,7 +322,8 @@ main(int argc, char **argv)
 		}
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		/* Before the body is read; a failure answers 500. */
-		if (!ctx.misconfigured && confine_process(&cfg, &log) == -1)
+		if (!ctx.misconfigured && confine_process(&cfg, &log, &ctx,
+		    &runner, 1) == -1)
 			ctx.misconfigured = 1;
 		rc = server_run_cgi(&ctx);
 		curl_global_cleanup();
@@ -332,12 +348,14 @@ main(int argc, char **argv)
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	/* Bound, secrets read, no thread started yet. */
-	if (confine_process(&cfg, &log) == -1)
+	if (confine_process(&cfg, &log, &ctx, &runner, (int)cfg.threads) == -1)
 		rc = EX_CONFIG;
 	else
 		rc = server_run_fcgi(&ctx, listen_fd);
 	curl_global_cleanup();
 out:
+	if (ctx.on_paid != NULL)
+		on_paid_stop(ctx.on_paid);
 	if (store.ops != NULL)
 		store_close(&store);
 	if (probs.n == 0)

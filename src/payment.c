@@ -20,6 +20,7 @@
 #include "money.h"
 #include "mp_body.h"
 #include "payment.h"
+#include "notify.h"
 #include "purchase.h"
 #include "randomid.h"
 #include "status.h"
@@ -554,6 +555,7 @@ payment_process(struct bg_ctx *ctx, struct bg_request *r,
 			rc = pay(ctx, &p, r, &s, e);
 	}
 	r->upstream_ms = p.upstream_ms;
+	r->notify_paid = purchase_owes_notice(&p);
 	purchase_close(&p);
 	return rc;
 }

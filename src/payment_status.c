@@ -9,6 +9,7 @@
 
 #include "form.h"
 #include "payment.h"
+#include "notify.h"
 #include "purchase.h"
 #include "response.h"
 
@@ -58,6 +59,7 @@ payment_status(struct bg_ctx *ctx, struct bg_request *r, struct bg_error *e)
 			    "no payment was made for this purchase");
 	}
 	r->upstream_ms = p.upstream_ms;
+	r->notify_paid = purchase_owes_notice(&p);
 	purchase_close(&p);
 	return rc;
 }

@@ -23,6 +23,7 @@
 #include "utf8.h"
 #include "money.h"
 #include "mp_body.h"
+#include "notify.h"
 #include "payment.h"
 #include "paymethod.h"
 #include "preference.h"
@@ -322,6 +323,7 @@ preference_create(struct bg_ctx *ctx, struct bg_request *r,
 			rc = create(&p, r, e);
 	}
 	r->upstream_ms = p.upstream_ms;
+	r->notify_paid = purchase_owes_notice(&p);
 	purchase_close(&p);
 	return rc;
 }

@@ -10,7 +10,8 @@
  * touched less than --older-than seconds ago belongs to a request that
  * may still be working on it.  Like /payment_status it never creates or
  * cancels a payment.  Purchases whose lock is held are skipped: their
- * owner is settling them.
+ * owner is settling them.  A purchase approved whose on_paid has not
+ * succeeded yet gets it run here, whatever its age (notify.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "cli.h"
 #include "form.h"
 #include "mp_client.h"
+#include "notify.h"
 #include "purchase.h"
 #include "reconcile.h"
 #include "handler.h"
@@ -33,7 +35,7 @@ struct run {
 	struct mp_client	*mp;
 	struct store_session	*store;
 	int64_t			 age_ms;
-	long			 seen, settled, busy, failed;
+	long			 seen, settled, busy, failed, notified;
 };
 
 static int
@@ -78,6 +80,24 @@ state_of(struct purchase *p, char *buf, size_t size)
 	    a ? (long long)a->payment_id : 0LL);
 }
 
+/* The command is not confined: it runs the hook itself. */
+static void
+notify(struct run *run, struct purchase *p)
+{
+	const struct notifier here = { NULL, 0 };
+
+	switch (purchase_notify(p, &here)) {
+	case 1:
+		run->notified++;
+		break;
+	case -1:
+		run->failed++;
+		fprintf(stderr, "brickgate reconcile: %s: on_paid failed (see "
+		    "the log); the next run tries again\n", p->c.id);
+		break;
+	}
+}
+
 static void
 one(struct run *run, const char *id)
 {
@@ -118,6 +138,7 @@ one(struct run *run, const char *id)
 			run->settled++;
 			printf("%s %s\n", id, after);
 		}
+		notify(run, &p);
 	}
 	purchase_close(&p);
 }
@@ -159,7 +180,7 @@ reconcile_command(int argc, char **argv, struct bg_ctx *ctx)
 	mp_client_free(run.mp);
 	store_session_close(run.store);
 	fprintf(stderr, "brickgate reconcile: %ld purchases, %ld settled, "
-	    "%ld busy, %ld failed\n", run.seen, run.settled, run.busy,
-	    run.failed);
+	    "%ld busy, %ld failed, %ld notified\n", run.seen, run.settled,
+	    run.busy, run.failed, run.notified);
 	return run.failed ? EX_FAIL : EX_OK;
 }

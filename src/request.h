@@ -44,6 +44,8 @@ struct bg_request {
 	char		 payment_id[24];
 	char		 payment_method[40];
 	char		 payment_status[24];
+	/* Its purchase owes an on_paid run, made once the answer is sent. */
+	int		 notify_paid;
 };
 
 /* Method, route and query; -1 only when out of memory. */

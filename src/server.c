@@ -32,6 +32,7 @@
 
 #include <fcgiapp.h>
 
+#include "notify.h"
 #include "request.h"
 #include "response.h"
 #include "router.h"
@@ -49,7 +50,7 @@ safe_token(const char *s)
 
 void
 server_handle(struct bg_ctx *ctx, const struct bg_worker *w,
-    struct bg_io *io)
+    struct bg_io *io, char owed[PURCHASE_ID_MAX + 1])
 {
 	struct bg_request r;
 	struct bg_error e;
@@ -66,7 +67,30 @@ server_handle(struct bg_ctx *ctx, const struct bg_worker *w,
 		router_dispatch(ctx, &r);
 	}
 	log_request(ctx->log, &r);
+	snprintf(owed, PURCHASE_ID_MAX + 1, "%s", r.notify_paid ?
+	    r.purchase_id : "");
 	request_end(&r);
+}
+
+/*
+ * After the answer went: the purchase's on_paid, under its lock again
+ * (the request's was released with its answer), once (notify.h).
+ */
+static void
+notify_paid(struct bg_ctx *ctx, const struct bg_worker *w, const char *id)
+{
+	struct notifier n = { ctx->on_paid, w->slot };
+	struct purchase p;
+	struct bg_error e;
+
+	if (id[0] == '\0' || ctx->on_paid == NULL)
+		return;
+	bg_error_clear(&e);
+	purchase_init(&p, ctx->cfg, w->store, w->mp, ctx->log,
+	    ctx->cfg->request_deadline_ms);
+	if (purchase_open(&p, id, &e) == 0)
+		purchase_notify(&p, &n);
+	purchase_close(&p);
 }
 
 static int
@@ -230,6 +254,7 @@ struct pool {
 	pthread_mutex_t	 done_mu;
 	pthread_cond_t	 done_cv;
 	int		 alive;		/* workers not yet returned */
+	atomic_int	 next_slot;	/* each worker's on_paid slot */
 };
 
 /*
@@ -306,9 +331,11 @@ worker(void *arg)
 	FCGX_Request req;
 	struct bg_io io;
 	struct bg_worker w;
+	char owed[PURCHASE_ID_MAX + 1];
 	int rc, kind;
 
 	worker_open(p->ctx, &w);
+	w.slot = atomic_fetch_add(&p->next_slot, 1);
 	FCGX_InitRequest(&req, p->listen_fd, 0);
 	for (;;) {
 		if (req.ipcFd < 0) {
@@ -340,8 +367,9 @@ worker(void *arg)
 			continue;
 		}
 		io_fcgi(&io, &req);
-		server_handle(p->ctx, &w, &io);
+		server_handle(p->ctx, &w, &io, owed);
 		FCGX_Finish_r(&req);
+		notify_paid(p->ctx, &w, owed);
 	}
 	FCGX_Free(&req, 1);
 	worker_close(&w);
@@ -529,12 +557,20 @@ int
 server_run_cgi(struct bg_ctx *ctx)
 {
 	struct bg_worker w;
+	char owed[PURCHASE_ID_MAX + 1];
 	struct bg_io io;
 
 	worker_open(ctx, &w);
+	w.slot = 0;
 	io_cgi(&io);
-	server_handle(ctx, &w, &io);
+	server_handle(ctx, &w, &io, owed);
 	io_cgi_drain(&io);
+	if (owed[0] != '\0') {
+		/* The web server ends the answer when standard output does. */
+		fflush(stdout);
+		close(STDOUT_FILENO);
+		notify_paid(ctx, &w, owed);
+	}
 	worker_close(&w);
 	return 0;
 }

@@ -7,14 +7,16 @@
 
 #include "handler.h"
 #include "mp_client.h"
+#include "purchase_id.h"
 #include "transport.h"
 
 /*
  * Handles one request end to end: parse, route, answer, log, with the
- * calling thread's own API client and store session.
+ * calling thread's own API client and store session.  owed gets the
+ * purchase id whose on_paid is owed once the answer is sent, or "".
  */
 void	 server_handle(struct bg_ctx *ctx, const struct bg_worker *w,
-	    struct bg_io *io);
+	    struct bg_io *io, char owed[PURCHASE_ID_MAX + 1]);
 
 /*
  * The listening socket handed over by spawn-fcgi or mod_fcgid (fd 0) or

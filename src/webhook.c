@@ -19,6 +19,7 @@
 
 #include "form.h"
 #include "payment.h"
+#include "notify.h"
 #include "purchase.h"
 #include "response.h"
 #include "signature.h"
@@ -208,6 +209,7 @@ webhook_handle(struct bg_ctx *ctx, struct bg_request *r, struct bg_error *e)
 		rc = record(r, &p, pay, e);
 	json_object_put(pay);
 	r->upstream_ms = p.upstream_ms;
+	r->notify_paid = purchase_owes_notice(&p);
 	purchase_close(&p);
 	return rc;
 }

@@ -375,8 +375,8 @@ def on_postgresql(module_file, namespace, hosts=2, leave_out=()):
 
     def setup_module():
         state["db"] = Postgres()
-        base.make_site = lambda site, config=None: PgSite(
-            state["db"], site, config, hosts=hosts)
+        base.make_site = lambda site, config=None, **kw: PgSite(
+            state["db"], site, config, hosts=hosts, **kw)
         base.setup_module()
 
     def teardown_module():
