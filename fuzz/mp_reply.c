@@ -3,7 +3,8 @@
  * read as mp_call() reads them (mp_reply_parse), then used the ways
  * brickgate uses them: an error's causes passed to the browser, a
  * payment (GET, a create, a webhook's fetch) or a search's results
- * recorded into a purchase, and the summary the page gets.
+ * recorded into a purchase, the summary the page gets, and a refund's
+ * answer (POST .../refunds) recorded into the purchase's open refund.
  *
  * Input: an optional first line "SITE N" (N: 0 a purchase without
  * payments, 1 one with an attempt left "creating", 2 one whose payment
@@ -21,6 +22,7 @@
 #include "mp_client.h"
 #include "payment.h"
 #include "purchase.h"
+#include "refund.h"
 #include "summary.h"
 
 #define ID		"order-1001"
@@ -160,6 +162,34 @@ record(const struct bg_config *cfg, int variant, json_object *reply)
 	context_free(&p.c);
 }
 
+/* Read as `brickgate refund` reads a refund's answer, then saved. */
+static void
+refund_answer(const struct bg_config *cfg, json_object *reply)
+{
+	struct bg_context c;
+	struct refund *f;
+	char text[2048];
+	int64_t before;
+
+	snprintf(text, sizeof(text), "{\"amount\":\"%s\",\"refunds\":[{"
+	    "\"id\":null,\"payment_id\":91000000001,\"amount\":%s,"
+	    "\"status\":null,\"idempotency_key\":"
+	    "\"0b4f5c1e-3c5e-4f0a-9d61-2b7f0c6a1e55\",\"date_created\":null}]}",
+	    cfg->site->decimals ? "150.00" : "150",
+	    cfg->site->decimals ? "50.00" : "50");
+	fuzz_context(&c, ID, text, cfg->site);
+	FUZZ_ASSERT(c.n_refunds == 1);
+	f = c.refunds[0];
+	before = f->amount;
+	if (refund_from_reply(f, reply, cfg->site->decimals) == 0)
+		FUZZ_ASSERT(f->id > 0 && f->amount > 0 && f->status != NULL &&
+		    !refund_open(f));
+	else
+		FUZZ_ASSERT(refund_open(f) && f->amount == before);
+	saves(&c);
+	context_free(&c);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -185,6 +215,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	summary_ok(s, "");
 	json_object_put(s);
 	record(&cfgs[i], variant, reply);
+	refund_answer(&cfgs[i], reply);
 	json_object_put(reply);
 	return 0;
 }

@@ -10,8 +10,9 @@
  * is a POST /v1/payments body on MLB), then the body.  In the body,
  * @APRO@, @OTHE@, @CONT@ and @3DSC@ become card tokens made for those
  * cardholders; in the route, @PREF@ becomes a preference made first;
- * payments 91000000001 (in process) and 91000000002 (authorized) exist
- * for the routes that take a payment id.  Checked: every answer has a
+ * payments 91000000001 (in process), 91000000002 (authorized) and
+ * 91000000003 (approved, 100) exist for the routes that take a payment
+ * id; refunds are asked of that one whatever the id.  Checked: every answer has a
  * status and a body in Mercado Pago's shape that reads back.
  */
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "json_strict.h"
 #include "sandbox/call.h"
 #include "sandbox/payment.h"
+#include "sandbox/refund.h"
 #include "sandbox/util.h"
 
 #define TOKEN		"TEST-4242424242424242-112233-0123456789abcdef-99"
@@ -32,6 +34,8 @@ int	 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum body_rule { BODY_REQUIRED, BODY_OPTIONAL };
 
+static void	 refund_route(struct call *);
+
 static const struct route {
 	const char	*method;
 	const char	*prefix, *suffix;	/* suffix NULL: no id */
@@ -41,6 +45,7 @@ static const struct route {
 	{ "POST", "/v1/payments", NULL, BODY_REQUIRED, NULL },
 	{ "POST", "/v1/card_tokens", NULL, BODY_REQUIRED, api_card_token },
 	{ "PUT", "/v1/payments/", "", BODY_REQUIRED, api_payment_put },
+	{ "POST", "/v1/payments/", "/refunds", BODY_OPTIONAL, refund_route },
 	{ "POST", "/checkout/preferences", NULL, BODY_REQUIRED,
 	    api_preference_create },
 	{ "POST", "/__sandbox/payments/", "/status", BODY_REQUIRED,
@@ -221,6 +226,32 @@ route_of(const char *line, size_t n, char *path, size_t psize, char *site,
 	return NULL;
 }
 
+/*
+ * api_refund_create() past its idempotency header, twice: a partial or
+ * a full refund, then another (what is left, or nothing).
+ */
+static void
+refund_route(struct call *c)
+{
+	struct sb_payment *p;
+	struct mp_error e;
+	json_object *out = NULL, *again = NULL;
+
+	store_lock(c->st);
+	p = store_payment_find(c->st, 91000000003LL);
+	FUZZ_ASSERT(p != NULL);
+	if (refund_make(c->st, p, c->json, &out, &e) == 0) {
+		c->status = 201;
+		c->resp = sb_jdump(out);
+		json_object_put(out);
+		if (refund_make(c->st, p, c->json, &again, &e) == 0)
+			json_object_put(again);
+		fuzz_reads_back(p->obj, DEPTH);
+	} else
+		call_error(c, &e);
+	store_unlock(c->st);
+}
+
 /* One request on st; the answer must be complete and read back. */
 static void
 run(struct sb_store *st, const struct route *r, const char *path,
@@ -299,6 +330,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    strcmp(r->prefix, "/__sandbox/payments/") == 0) {
 		payment(&st, "CONT", 1);
 		payment(&st, "APRO", 0);
+		payment(&st, "APRO", 1);
 	}
 	if (id != NULL && strcmp(id, "@PREF@") == 0)
 		id = preference(&st);

@@ -387,6 +387,47 @@ k_paid_notified_at(struct bg_context *c, json_object *v, struct bg_error *e)
 	return own_time(c, v, "paid_notified_at", &c->paid_notified_at, e);
 }
 
+/* Appends r to c's refunds; -1 when out of memory (r not taken). */
+static int
+push_refund(struct bg_context *c, struct refund *r)
+{
+	struct refund **grown;
+	size_t cap;
+
+	if (c->n_refunds == c->cap_refunds) {
+		cap = c->cap_refunds ? 2 * c->cap_refunds : 4;
+		if ((grown = realloc(c->refunds, cap * sizeof(*grown))) == NULL)
+			return -1;
+		c->refunds = grown;
+		c->cap_refunds = cap;
+	}
+	c->refunds[c->n_refunds++] = r;
+	return 0;
+}
+
+static int
+k_refunds(struct bg_context *c, json_object *v, struct bg_error *e)
+{
+	struct refund *r;
+	char name[32], why[128];
+	size_t i, n;
+
+	if (!json_object_is_type(v, json_type_array))
+		return bad(e, c, "refunds", "is not an array");
+	n = json_object_array_length(v);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "refunds[%zu]", i);
+		if (refund_parse(json_object_array_get_idx(v, i),
+		    c->site->decimals, &r, why, sizeof(why)) == -1)
+			return bad(e, c, name, why);
+		if (push_refund(c, r) == -1) {
+			refund_free(r);
+			return bad(e, c, name, "cannot be read: out of memory");
+		}
+	}
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*check)(struct bg_context *, json_object *, struct bg_error *);
@@ -410,6 +451,7 @@ static const struct {
 	{ "payment",			k_payment },
 	{ "searched_at",		k_searched_at },
 	{ "paid_notified_at",		k_paid_notified_at },
+	{ "refunds",			k_refunds },
 };
 
 int
@@ -456,6 +498,11 @@ context_free(struct bg_context *c)
 	free(c->attempts);
 	c->attempts = NULL;
 	c->n_attempts = c->cap_attempts = 0;
+	for (i = 0; i < c->n_refunds; i++)
+		refund_free(c->refunds[i]);
+	free(c->refunds);
+	c->refunds = NULL;
+	c->n_refunds = c->cap_refunds = 0;
 	json_object_put(c->root);
 	c->root = NULL;
 }
@@ -491,6 +538,20 @@ put_records(struct bg_context *c)
 		json_object_object_add(c->root, "paid_notified_at",
 		    json_object_new_string(ts));
 	}
+	/* Written once there is one: older files stay as they were. */
+	if (c->n_refunds == 0)
+		return 0;
+	if ((all = json_object_new_array()) == NULL)
+		return -1;
+	for (i = 0; i < c->n_refunds; i++) {
+		if ((o = refund_json(c->refunds[i], c->site->decimals)) ==
+		    NULL) {
+			json_object_put(all);
+			return -1;
+		}
+		json_object_array_add(all, o);
+	}
+	json_object_object_add(c->root, "refunds", all);
 	return 0;
 }
 
@@ -507,7 +568,7 @@ context_text(struct bg_context *c, size_t *len)
 /* What brickgate writes into a context: not the storefront's part. */
 static const char *const records[] = {
 	"payments", "payment", "preference_id", "searched_at",
-	"paid_notified_at", NULL,
+	"paid_notified_at", "refunds", NULL,
 };
 
 int
@@ -576,6 +637,17 @@ context_find_payment(const struct bg_context *c, int64_t id)
 		if (c->attempts[i]->payment_id == id)
 			return c->attempts[i];
 	return NULL;
+}
+
+int
+context_add_refund(struct bg_context *c, struct refund *r,
+    struct bg_error *e)
+{
+	if (push_refund(c, r) == -1) {
+		refund_free(r);
+		return bg_fail(e, 500, "internal_error", NULL, "out of memory");
+	}
+	return 0;
 }
 
 void

@@ -19,6 +19,7 @@
 #include "attempt.h"
 #include "error.h"
 #include "purchase_id.h"
+#include "refund.h"
 #include "site.h"
 
 struct bg_context {
@@ -45,6 +46,9 @@ struct bg_context {
 	size_t		 n_attempts, cap_attempts;
 	int64_t		 searched_at;	/* a wallet's last search; 0: never */
 	int64_t		 paid_notified_at;	/* on_paid succeeded; 0: not */
+	/* brickgate's refunds of the payment, oldest first (owned). */
+	struct refund	**refunds;
+	size_t		 n_refunds, cap_refunds;
 };
 
 /* Parses and checks a context file's text; 500 invalid_context. */
@@ -88,6 +92,13 @@ struct attempt *context_add_attempt(struct bg_context *c, const char *key,
 /* The attempt recording payment `id`, or NULL. */
 struct attempt *context_find_payment(const struct bg_context *c,
 	    int64_t id);
+
+/*
+ * Appends r to the refunds (taken by c); -1 with 500 when out of memory
+ * (r freed).
+ */
+int	 context_add_refund(struct bg_context *c, struct refund *r,
+	    struct bg_error *e);
 
 /* Records the wallet preference's id (borrowed into c). */
 void	 context_set_preference(struct bg_context *c, const char *id);

@@ -25,6 +25,7 @@
 #include "db_cli.h"
 #include "method.h"
 #include "reconcile.h"
+#include "refund_cli.h"
 #include "log.h"
 #include "secrets.h"
 #include "server.h"
@@ -45,6 +46,7 @@ usage(FILE *out)
 "                 [--email E] [--id ID] [--expires-in SECONDS] [--methods a,b]\n"
 "       brickgate context show ID | list | prune --older-than DAYS\n"
 "       brickgate reconcile [--older-than SECONDS]\n"
+"       brickgate refund PURCHASE_ID [--amount DECIMAL]\n"
 "       brickgate db init | import DIR        (store = postgresql)\n"
 "       brickgate --list-methods | --version | --help\n"
 "\n"
@@ -120,6 +122,7 @@ parse_args(int argc, char **argv, struct opts *o, struct bg_config *c,
 		}
 		if (i == 1 && (strcmp(argv[i], "context") == 0 ||
 		    strcmp(argv[i], "reconcile") == 0 ||
+		    strcmp(argv[i], "refund") == 0 ||
 		    strcmp(argv[i], "db") == 0)) {
 			o->cmd = i;
 			continue;
@@ -127,7 +130,8 @@ parse_args(int argc, char **argv, struct opts *o, struct bg_config *c,
 		if (strncmp(argv[i], "--", 2) != 0) {
 			if (!apply && o->cmd == 0)
 				problems_add(p, "unexpected argument '%s' (the "
-				    "context, reconcile and db commands come "
+				    "context, reconcile, refund and db commands "
+				    "come "
 				    "first)", argv[i]);
 			continue;
 		}
@@ -305,7 +309,9 @@ main(int argc, char **argv)
 	store.metrics = &ctx.metrics;
 	if (o.cmd != 0) {
 		curl_global_init(CURL_GLOBAL_DEFAULT);
-		rc = reconcile_command(argc - o.cmd, argv + o.cmd, &ctx);
+		rc = strcmp(argv[o.cmd], "refund") == 0 ?
+		    refund_command(argc - o.cmd, argv + o.cmd, &ctx) :
+		    reconcile_command(argc - o.cmd, argv + o.cmd, &ctx);
 		curl_global_cleanup();
 		goto out;
 	}

@@ -46,6 +46,9 @@ void	 api_payment_create(struct call *);
 void	 api_payment_get(struct call *);
 void	 api_payment_put(struct call *);
 void	 api_payment_search(struct call *);
+void	 api_refund_create(struct call *);
+void	 api_refund_list(struct call *);
+void	 api_refund_get(struct call *);
 void	 api_preference_create(struct call *);
 void	 api_preference_get(struct call *);
 

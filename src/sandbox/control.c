@@ -356,6 +356,8 @@ ctl_stats(struct call *c)
 	    json_object_new_int64((int64_t)st->npayments));
 	json_object_object_add(root, "by_external_reference", byref);
 	json_object_object_add(root, "by_status", bystat);
+	json_object_object_add(root, "refunds",
+	    json_object_new_int64((int64_t)st->nrefunds));
 	json_object_object_add(root, "preferences",
 	    json_object_new_int64((int64_t)st->nprefs));
 	json_object_object_add(root, "card_tokens",

@@ -47,6 +47,10 @@ static const struct route routes[] = {
 	{ "GET", "/v1/payments/search", NULL, 1, 0, api_payment_search },
 	{ "GET", "/v1/payments/", "", 1, 0, api_payment_get },
 	{ "PUT", "/v1/payments/", "", 1, 1, api_payment_put },
+	{ "POST", "/v1/payments/", "/refunds", 1, BODY_OPTIONAL,
+	    api_refund_create },
+	{ "GET", "/v1/payments/", "/refunds", 1, 0, api_refund_list },
+	{ "GET", "/v1/payments/", "/refunds/*", 1, 0, api_refund_get },
 	{ "POST", "/checkout/preferences", NULL, 1, 1,
 	    api_preference_create },
 	{ "GET", "/checkout/preferences/", "", 1, 0, api_preference_get },
@@ -91,13 +95,16 @@ call_arg(struct call *c, const char *name)
 
 /*
  * Matches path against r; an {id} is one non-empty segment without '/'.
- * Writes the id into idbuf.  Returns 1 on a match.
+ * Writes the id into idbuf.  Returns 1 on a match.  A suffix ending in
+ * '*' ends in a second {id} (a refund's), which the handler reads from
+ * the path's last segment.
  */
 static int
 route_match(const struct route *r, const char *path, char *idbuf,
     size_t size)
 {
 	size_t np = strlen(r->prefix), ns, n, len;
+	const char *tail;
 
 	if (r->suffix == NULL)
 		return strcmp(path, r->prefix) == 0;
@@ -106,7 +113,14 @@ route_match(const struct route *r, const char *path, char *idbuf,
 	path += np;
 	ns = strlen(r->suffix);
 	len = strlen(path);
-	if (len <= ns || strcmp(path + len - ns, r->suffix) != 0)
+	if (ns > 0 && r->suffix[ns - 1] == '*') {
+		tail = strrchr(path, '/');
+		if (tail == NULL || tail[1] == '\0')
+			return 0;
+		len = (size_t)(tail + 1 - path);
+		ns--;
+	}
+	if (len <= ns || strncmp(path + len - ns, r->suffix, ns) != 0)
 		return 0;
 	n = len - ns;
 	if (n >= size || memchr(path, '/', n) != NULL)

@@ -9,6 +9,7 @@
 /* Payment ids exceed 32 bits, as Mercado Pago's do (api doc 1.4). */
 #define FIRST_PAYMENT_ID	91000000001LL
 #define FIRST_NOTIFICATION_ID	120000000001LL
+#define FIRST_REFUND_ID		1900000001LL
 
 int
 store_init(struct sb_store *st, const struct sb_config *cfg)
@@ -17,6 +18,7 @@ store_init(struct sb_store *st, const struct sb_config *cfg)
 	st->cfg = cfg;
 	st->next_payment_id = FIRST_PAYMENT_ID;
 	st->next_notification_id = FIRST_NOTIFICATION_ID;
+	st->next_refund_id = FIRST_REFUND_ID;
 	if (pthread_mutex_init(&st->mu, NULL) != 0)
 		return -1;
 	if (pthread_cond_init(&st->hook_cv, NULL) != 0) {

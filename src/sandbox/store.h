@@ -106,6 +106,8 @@ struct sb_store {
 	const struct sb_config *cfg;
 	int64_t	 next_payment_id;
 	int64_t	 next_notification_id;
+	int64_t	 next_refund_id;
+	size_t	 nrefunds;		/* refunds made, for the stats */
 
 	struct sb_payment **payments;
 	size_t	 npayments, cappayments;

@@ -49,7 +49,7 @@ WEBHOOK_SECRET = "whsec-7f3a9c1e5b2d4f60a8e9c7b5d3f1a2e4"
 
 # What brickgate writes into a context, apart from the storefront's part.
 RECORDS = ("payments", "payment", "preference_id", "searched_at",
-           "paid_notified_at")
+           "paid_notified_at", "refunds")
 
 class Site:
     def __init__(self, site="MLB", config=None, sandbox_args=(),

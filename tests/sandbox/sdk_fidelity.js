@@ -8,7 +8,7 @@ const req = (m) => require(path.join(sdkDir, 'node_modules', m));
 // The SDK builds every URL from this static constant (doc/design.md): the least
 // intrusive way to point it elsewhere.
 req('mercadopago/dist/utils/config').AppConfig.BASE_URL = baseUrl;
-const { MercadoPagoConfig, Payment, Preference, CardToken } = req('mercadopago');
+const { MercadoPagoConfig, Payment, PaymentRefund, Preference, CardToken } = req('mercadopago');
 
 const client = new MercadoPagoConfig({ accessToken: token, options: { timeout: 10000 } });
 const payments = new Payment(client);
@@ -54,6 +54,23 @@ async function main() {
     out('validation', { thrown: false });
   } catch (e) {
     out('validation', { thrown: true, name: e.name, status: e.status, causes: e.causes });
+  }
+  // PaymentRefund: a partial refund, the rest in full, the list, one by id,
+  // and one more refused (nothing left).
+  const refunds = new PaymentRefund(client);
+  const partial = await refunds.create({ payment_id: approved.id, body: { amount: 50.1 } });
+  out('refund_partial', partial);
+  out('refund_partial_payment', await payments.get({ id: approved.id }));
+  const total = await refunds.total({ payment_id: approved.id });
+  out('refund_total', total);
+  out('refund_list', await refunds.list({ payment_id: approved.id }));
+  out('refund_get', await refunds.get({ payment_id: approved.id, refund_id: partial.id }));
+  out('refund_payment', await payments.get({ id: approved.id }));
+  try {
+    await refunds.create({ payment_id: approved.id, body: { amount: 1 } });
+    out('refund_refused', { thrown: false });
+  } catch (e) {
+    out('refund_refused', { thrown: true, status: e.status, causes: e.causes });
   }
   const bad = new Payment(new MercadoPagoConfig({ accessToken: 'APP_USR-wrong' }));
   try {

@@ -1,7 +1,8 @@
 """Fidelity proof: Mercado Pago's official Node SDK (npm mercadopago, pinned),
 unmodified but for its base URL, drives brickgate-sandbox as it would drive
 the real API: card payments approved and rejected, Pix, a boleto, get,
-search, a preference, and a validation error surfaced with its causes."""
+search, a preference, refunds (PaymentRefund: partial, total, list, get,
+one refused), and a validation error surfaced with its causes."""
 import json
 import os
 import shutil
@@ -111,3 +112,36 @@ def test_wrong_token_is_an_authentication_error():
     v = STEPS["auth"]
     assert v["thrown"] and v["name"] == "MPAuthenticationError", v
     assert v["status"] == 401
+
+
+def test_payment_refund_partial_then_total():
+    part = STEPS["refund_partial"]
+    assert part["amount"] == 50.1 and part["status"] == "approved", part
+    assert part["payment_id"] == STEPS["approved"]["id"], part
+    assert part["source"]["type"] == "collector", part
+    pay = STEPS["refund_partial_payment"]
+    assert (pay["status"], pay["status_detail"]) == \
+        ("approved", "partially_refunded"), pay
+    assert pay["transaction_amount_refunded"] == 50.1, pay
+    total = STEPS["refund_total"]
+    assert total["amount"] == 100.0 and total["status"] == "approved", total
+    pay = STEPS["refund_payment"]
+    assert (pay["status"], pay["status_detail"]) == \
+        ("refunded", "refunded"), pay
+    assert pay["transaction_amount_refunded"] == 150.1, pay
+    assert [r["id"] for r in pay["refunds"]] == [part["id"], total["id"]]
+
+
+def test_payment_refund_list_and_get():
+    listed = STEPS["refund_list"]
+    assert [r["amount"] for r in listed] == [50.1, 100.0], listed
+    # The SDK adds the HTTP answer's status and headers (api_response).
+    def bare(r):
+        return {k: v for k, v in r.items() if k != "api_response"}
+    assert bare(STEPS["refund_get"]) == bare(STEPS["refund_partial"])
+
+
+def test_payment_refund_refused_when_refunded():
+    r = STEPS["refund_refused"]
+    assert r["thrown"] and r["status"] == 400, r
+    assert [c["code"] for c in r["causes"]] == [2063], r

@@ -540,6 +540,77 @@ records(void **state)
 }
 
 /* What is saved reads back as the same purchase. */
+/* A refund as brickgate writes it; id null: its answer never came. */
+#define REFUND(id, amount, status) "{\"id\":" id ",\"payment_id\":12," \
+	"\"amount\":" amount ",\"status\":" status ",\"idempotency_key\":" \
+	"\"k-1\",\"date_created\":null}"
+
+static void
+refunds(void **state)
+{
+	unsigned char d1[CONTEXT_DIGEST_LEN], d2[CONTEXT_DIGEST_LEN];
+	struct bg_context c;
+	struct refund *f;
+	json_object *reply;
+	size_t len;
+
+	(void)state;
+	parse_ok(&c, mlb, "{\"amount\":\"150.00\",\"refunds\":["
+	    REFUND("1900000001", "50.10", "\"approved\"") ","
+	    REFUND("null", "20", "null") "]}");
+	assert_int_equal(c.n_refunds, 2);
+	assert_int_equal(c.refunds[0]->id, 1900000001LL);
+	assert_int_equal(c.refunds[0]->amount, 5010);
+	assert_false(refund_open(c.refunds[0]));
+	assert_int_equal(c.refunds[1]->amount, 2000);
+	assert_true(refund_open(c.refunds[1]));
+	/* Written back exactly, the amount with the currency's decimals. */
+	assert_non_null(context_text(&c, &len));
+	assert_string_equal(unit_text(json_object_array_get_idx(
+	    json_object_object_get(c.root, "refunds"), 1)),
+	    REFUND("null", "20.00", "null"));
+	/* Mercado Pago's answer closes the open one. */
+	reply = json_tokener_parse("{\"id\":1900000002,\"payment_id\":12,"
+	    "\"amount\":20.00,\"status\":\"approved\",\"date_created\":"
+	    "\"2030-01-01T00:00:00.000-04:00\"}");
+	assert_int_equal(refund_from_reply(c.refunds[1], reply, 2), 0);
+	assert_false(refund_open(c.refunds[1]));
+	assert_string_equal(c.refunds[1]->date_created,
+	    "2030-01-01T00:00:00.000-04:00");
+	json_object_put(reply);
+	/* Another payment's refund, or too many decimals: not recorded. */
+	assert_non_null(f = refund_new(12, 100, "k-2"));
+	reply = json_tokener_parse("{\"id\":3,\"payment_id\":13,"
+	    "\"amount\":1,\"status\":\"approved\"}");
+	assert_int_equal(refund_from_reply(f, reply, 2), -1);
+	json_object_put(reply);
+	reply = json_tokener_parse("{\"id\":3,\"payment_id\":12,"
+	    "\"amount\":1.001,\"status\":\"approved\"}");
+	assert_int_equal(refund_from_reply(f, reply, 2), -1);
+	json_object_put(reply);
+	assert_true(refund_open(f));
+	/* The refunds are brickgate's records: not in the digest. */
+	assert_int_equal(context_digest(&c, d1, NULL), 0);
+	assert_int_equal(context_add_refund(&c, f, NULL), 0);
+	assert_non_null(context_text(&c, &len));
+	assert_int_equal(context_digest(&c, d2, NULL), 0);
+	assert_memory_equal(d1, d2, sizeof(d1));
+	context_free(&c);
+	parse_bad(mlb, "{\"amount\":\"1.00\",\"refunds\":{}}", PFX
+	    "refunds is not an array");
+	parse_bad(mlb, "{\"amount\":\"1.00\",\"refunds\":["
+	    REFUND("1", "1.001", "null") "]}", PFX "refunds[0] has amount of "
+	    "the wrong type");
+	parse_bad(mlb, "{\"amount\":\"1.00\",\"refunds\":["
+	    REFUND("1", "0", "null") "]}", PFX "refunds[0] has amount of "
+	    "the wrong type");
+	parse_bad(mlb, "{\"amount\":\"1.00\",\"refunds\":[{\"id\":1}]}",
+	    PFX "refunds[0] lacks payment_id");
+	parse_bad(mlb, "{\"amount\":\"1.00\",\"refunds\":[{\"payment_id\":"
+	    "1,\"amount\":1,\"idempotency_key\":\"k\",\"x\":1}]}", PFX
+	    "refunds[0] has a member brickgate does not write (x)");
+}
+
 static void
 saved_text(void **state)
 {
@@ -590,6 +661,7 @@ main(void)
 		cmocka_unit_test(expiry),
 		cmocka_unit_test(nulls_are_absent),
 		cmocka_unit_test(records),
+		cmocka_unit_test(refunds),
 		cmocka_unit_test(saved_text),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
