@@ -10,6 +10,7 @@ import json
 import os
 import re
 import stat
+import subprocess
 
 from harness import TOKEN, run_brickgate, run_cgi, tmpdir
 from paytest import EMAIL, Site, dumps, wait_for
@@ -190,6 +191,59 @@ def test_cgi_runs_it_after_the_answer_then_exits():
     assert r.status == 201 and r.json()["status"] == "approved", r
     assert len(runs(pid)) == 1
     assert "paid_notified_at" in Q.read(pid)
+
+
+def test_the_storefront_example_marks_the_order_and_mails_once():
+    """examples/storefront/order_paid.py, its constants pointed at this
+    test's folders and at a stand-in for sendmail that keeps the message:
+    the order marked paid and the buyer mailed once, however often it is
+    run."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                       "..", "examples", "storefront", "order_paid.py")
+    d = tmpdir("bg-shop-")
+    orders = os.path.join(d, "orders")
+    os.mkdir(orders)
+    mailbox = os.path.join(d, "mailbox")
+    sendmail = os.path.join(d, "sendmail")
+    with open(sendmail, "w") as f:
+        f.write("#!/bin/sh\n[ \"$1\" = -t ] || exit 9\ncat >> %s\n" % mailbox)
+    os.chmod(sendmail, 0o755)
+    hook = os.path.join(d, "order_paid.py")
+    with open(hook, "w") as f:
+        f.write("#!/bin/sh\nexit 1\n")   # filled in once the shop runs
+    os.chmod(hook, 0o755)
+    shop = make_site("MLB", {"on_paid": hook})
+    try:
+        with open(src) as f:
+            text = f.read()
+        for name, value in (("CONTEXT_DIR", shop.ctx_dir),
+                            ("ORDERS_DIR", orders), ("SENDMAIL", sendmail)):
+            text, n = re.subn(r'(?m)^%s = "[^"]*"' % name,
+                              '%s = "%s"' % (name, value), text)
+            assert n == 1, name
+        with open(hook, "w") as f:
+            f.write(text)
+        pid = shop.context(payer={"email": EMAIL})
+        r = shop.pay(pid, shop.card_form())
+        assert r.status == 201, r
+        wait_for(lambda: "paid_notified_at" in shop.read(pid), "the hook")
+        with open(os.path.join(orders, pid + ".paid")) as f:
+            assert json.load(f) == {"payment_id": str(r.json()["id"]),
+                                    "amount": "150.00"}
+        with open(mailbox) as f:
+            mail = f.read()
+        assert mail.startswith("To: %s\n" % EMAIL), mail
+        # Run again by hand, as a crash before its record would: no second
+        # e-mail, the order left as it is.
+        env = {"BRICKGATE_PURCHASE_ID": pid, "BRICKGATE_STATUS": "approved",
+               "BRICKGATE_PAYMENT_ID": str(r.json()["id"]),
+               "BRICKGATE_AMOUNT": "150.00",
+               "PATH": "/usr/local/bin:/usr/bin:/bin"}
+        assert subprocess.run([hook, pid], env=env).returncode == 0
+        with open(mailbox) as f:
+            assert f.read() == mail
+    finally:
+        shop.stop()
 
 
 def test_on_paid_must_be_an_absolute_executable():
