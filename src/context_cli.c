@@ -266,59 +266,37 @@ age_of(struct cli *c, const char *id, int64_t now, char *buf, size_t size)
 }
 
 /*
- * The sum of the refunds recorded in the top-level `refunds` (brickgate
- * refund's records), but those Mercado Pago turned down; "-" without
- * one, "?" for a record that cannot be read.
+ * The sum of the refunds recorded (brickgate refund's records, an open
+ * one counted: it may have been made), but those Mercado Pago turned
+ * down; "-" without one.
  */
 static void
 refunded_of(const struct bg_context *ctx, char *buf, size_t size)
 {
-	json_object *refunds = form_get(ctx->root, "refunds"), *r;
 	const char *st;
-	struct bg_error e;
-	int64_t sum = 0, minor;
-	size_t i, n;
+	int64_t sum = 0;
+	size_t i;
 
 	snprintf(buf, size, "-");
-	if (refunds == NULL)
-		return;
-	if (!json_object_is_type(refunds, json_type_array)) {
-		snprintf(buf, size, "?");
-		return;
-	}
-	if ((n = json_object_array_length(refunds)) == 0)
-		return;
-	for (i = 0; i < n; i++) {
-		r = json_object_array_get_idx(refunds, i);
-		st = json_object_get_string(form_get(r, "status"));
+	for (i = 0; i < ctx->n_refunds; i++) {
+		st = ctx->refunds[i]->status;
 		if (st != NULL && (strcmp(st, "rejected") == 0 ||
 		    strcmp(st, "cancelled") == 0))
 			continue;
-		if (money_from_json(form_get(r, "amount"),
-		    ctx->site->decimals, 1, &minor, "amount", &e) == -1 ||
-		    minor > INT64_MAX - sum) {
-			snprintf(buf, size, "?");
-			return;
-		}
-		sum += minor;
+		sum += ctx->refunds[i]->amount;
 	}
-	money_format(sum, ctx->site->decimals, buf, size);
+	if (ctx->n_refunds > 0)
+		money_format(sum, ctx->site->decimals, buf, size);
 }
 
-/* paid_notified_at (on_paid's success) as recorded, or "-". */
+/* paid_notified_at (on_paid's success), or "-". */
 static const char *
-notified_of(const struct bg_context *ctx)
+notified_of(const struct bg_context *ctx, char *buf, size_t size)
 {
-	static const char printable[] = "0123456789"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz:.+-";
-	json_object *v = form_get(ctx->root, "paid_notified_at");
-	const char *s = json_object_is_type(v, json_type_string) ?
-	    json_object_get_string(v) : NULL;
-
-	/* One column of a terminal: RFC 3339's characters only, else "?". */
-	if (s == NULL || *s == '\0')
+	if (ctx->paid_notified_at == 0)
 		return "-";
-	return s[strspn(s, printable)] == '\0' && strlen(s) <= 40 ? s : "?";
+	rfc3339_format(ctx->paid_notified_at, buf, size);
+	return buf;
 }
 
 /*
@@ -349,7 +327,7 @@ cmd_list(struct cli *c)
 	struct store_ids ids;
 	struct attempt *p;
 	const char *notified;
-	char age[24], refunded[32];
+	char age[24], refunded[32], when[32];
 	int64_t now = now_ms();
 	size_t i, n = sizeof(list_filters) / sizeof(list_filters[0]);
 
@@ -376,7 +354,7 @@ cmd_list(struct cli *c)
 		p = context_latest(&ctx);
 		if (c->status == NULL || strcmp(c->status, state_of(p)) == 0 ||
 		    strcmp(c->status, status_of(p)) == 0) {
-			notified = notified_of(&ctx);
+			notified = notified_of(&ctx, when, sizeof(when));
 			refunded_of(&ctx, refunded, sizeof(refunded));
 			printf("%s %s %s %s %s %s %s %s\n", ids.v[i],
 			    state_of(p), status_of(p), ctx.amount_text, age,
