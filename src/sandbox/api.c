@@ -69,8 +69,8 @@ api_payment_create(struct call *c)
 	store_unlock(c->st);
 }
 
-static struct sb_payment *
-find(struct call *c, struct mp_error *e)
+struct sb_payment *
+call_payment(struct call *c, struct mp_error *e)
 {
 	struct sb_payment *p = NULL;
 	char *end;
@@ -92,7 +92,7 @@ api_payment_get(struct call *c)
 	struct mp_error e;
 
 	store_lock(c->st);
-	if ((p = find(c, &e)) != NULL) {
+	if ((p = call_payment(c, &e)) != NULL) {
 		c->status = 200;
 		c->resp = sb_jdump(p->obj);
 	} else
@@ -107,7 +107,7 @@ api_payment_put(struct call *c)
 	struct mp_error e;
 
 	store_lock(c->st);
-	if ((p = find(c, &e)) != NULL &&
+	if ((p = call_payment(c, &e)) != NULL &&
 	    payment_update(c->st, p, c->json, &e) == 0) {
 		c->status = 200;
 		c->resp = sb_jdump(p->obj);

@@ -40,6 +40,9 @@ void	 call_error(struct call *c, const struct mp_error *e);
 /* Query argument or NULL. */
 const char *call_arg(struct call *c, const char *name);
 
+/* The payment the call's id names, or NULL with 404 cause 2000 (api.c). */
+struct sb_payment *call_payment(struct call *c, struct mp_error *e);
+
 /* API handlers (api.c, preference.c). */
 void	 api_card_token(struct call *);
 void	 api_payment_create(struct call *);

@@ -195,8 +195,8 @@ str_or_null(const char *s)
 	return s ? json_object_new_string(s) : NULL;
 }
 
-static json_object *
-amount_json(int64_t minor, int decimals)
+json_object *
+sb_amount_json(int64_t minor, int decimals)
 {
 	char buf[32];
 
@@ -663,11 +663,11 @@ apply_status(struct sb_store *st, struct sb_payment *p, time_t now)
 		    "pending"));
 		fee = json_object_new_object();
 		set(fee, "type", json_object_new_string("mercadopago_fee"));
-		set(fee, "amount", amount_json(fee_of(minor), decimals));
+		set(fee, "amount", sb_amount_json(fee_of(minor), decimals));
 		set(fee, "fee_payer", json_object_new_string("collector"));
 		json_object_array_add(fees, fee);
 		set(td, "net_received_amount",
-		    amount_json(minor - fee_of(minor), decimals));
+		    sb_amount_json(minor - fee_of(minor), decimals));
 		set(o, "captured", json_object_new_boolean(1));
 		if (json_object_is_type(sb_jget(o, "card"), json_type_object) &&
 		    sb_jget(o, "card.first_six_digits") != NULL &&
@@ -962,7 +962,7 @@ build(struct sb_store *st, struct sb_payment *p, json_object *req,
 	set(td, "overpaid_amount", json_object_new_int(0));
 	set(td, "external_resource_url", NULL);
 	set(td, "installment_amount", r->pm->family == PM_CARD ?
-	    amount_json(r->minor / r->installments, decimals) :
+	    sb_amount_json(r->minor / r->installments, decimals) :
 	    json_object_new_int(0));
 	set(td, "financial_institution", NULL);
 	set(td, "payment_method_reference_id", NULL);

@@ -12,6 +12,9 @@
 #include "sandbox/store.h"
 
 /* POST /v1/payments after the idempotency check: validates and stores. */
+/* An amount in minor units as the JSON number Mercado Pago writes. */
+json_object *sb_amount_json(int64_t minor, int decimals);
+
 int	 payment_create(struct sb_store *st, json_object *req,
 	    struct sb_payment **out, struct mp_error *e);
 

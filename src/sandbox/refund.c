@@ -22,32 +22,6 @@
 #include "sandbox/refund.h"
 #include "sandbox/util.h"
 
-static struct sb_payment *
-find(struct call *c, struct mp_error *e)
-{
-	struct sb_payment *p = NULL;
-	char *end;
-	long long id;
-
-	errno = 0;
-	id = strtoll(c->id, &end, 10);
-	if (errno == 0 && *end == '\0' && end != c->id)
-		p = store_payment_find(c->st, id);
-	if (p == NULL)
-		mp_fail(e, 404, 2000, "Payment not found");
-	return p;
-}
-
-static json_object *
-amount_json(int64_t minor, int decimals)
-{
-	char buf[32];
-
-	if (money_format(minor, decimals, buf, sizeof(buf)) != 0)
-		return json_object_new_int(0);
-	return sb_jnumber(buf);
-}
-
 /* A payment's amount, or what of it was refunded, in minor units. */
 static int64_t
 minor_of(struct sb_store *st, json_object *o, const char *name)
@@ -118,7 +92,7 @@ refund_object(struct sb_store *st, const struct sb_payment *p,
 	json_object_object_add(o, "id", json_object_new_int64(
 	    st->next_refund_id++));
 	json_object_object_add(o, "payment_id", json_object_new_int64(p->id));
-	json_object_object_add(o, "amount", amount_json(amount, decimals));
+	json_object_object_add(o, "amount", sb_amount_json(amount, decimals));
 	json_object_object_add(o, "metadata", json_object_new_object());
 	json_object_object_add(o, "source", src);
 	json_object_object_add(o, "date_created",
@@ -134,7 +108,7 @@ refund_object(struct sb_store *st, const struct sb_payment *p,
 	json_object_object_add(o, "partition_details",
 	    json_object_new_array());
 	json_object_object_add(o, "amount_refunded_to_payer",
-	    amount_json(amount, decimals));
+	    sb_amount_json(amount, decimals));
 	return o;
 }
 
@@ -172,7 +146,7 @@ refund_make(struct sb_store *st, struct sb_payment *p, json_object *req,
 	}
 	json_object_array_add(list, json_object_get(r));
 	json_object_object_add(p->obj, "transaction_amount_refunded",
-	    amount_json(done, decimals));
+	    sb_amount_json(done, decimals));
 	st->nrefunds++;
 	if (payment_set_status(st, p, done == total ? "refunded" : "approved",
 	    done == total ? "refunded" : "partially_refunded", e) != 0) {
@@ -206,7 +180,7 @@ api_refund_create(struct call *c)
 	if ((seen = store_idem_find(c->st, who, key)) != NULL) {
 		c->status = seen->status;
 		c->resp = strdup(seen->body);
-	} else if ((p = find(c, &e)) != NULL &&
+	} else if ((p = call_payment(c, &e)) != NULL &&
 	    refund_make(c->st, p, c->json, &r, &e) == 0) {
 		c->status = 201;
 		c->resp = sb_jdump(r);
@@ -226,7 +200,7 @@ api_refund_list(struct call *c)
 	json_object *list;
 
 	store_lock(c->st);
-	if ((p = find(c, &e)) != NULL) {
+	if ((p = call_payment(c, &e)) != NULL) {
 		list = sb_jget(p->obj, "refunds");
 		c->status = 200;
 		c->resp = json_object_is_type(list, json_type_array) ?
@@ -246,7 +220,7 @@ api_refund_get(struct call *c)
 	size_t i, n;
 
 	store_lock(c->st);
-	if ((p = find(c, &e)) != NULL) {
+	if ((p = call_payment(c, &e)) != NULL) {
 		list = sb_jget(p->obj, "refunds");
 		n = json_object_is_type(list, json_type_array) ?
 		    json_object_array_length(list) : 0;
