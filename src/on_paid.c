@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -84,23 +83,6 @@ ended(int status, int timed_out)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : ON_PAID_KILLED;
 }
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void
-pause_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 int
 on_paid_exec(const char *path, const struct paid_note *n, int *how,
     struct bg_error *e)
@@ -116,7 +98,7 @@ on_paid_exec(const char *path, const struct paid_note *n, int *how,
 			kill(-pid, SIGKILL);
 			late = 1;
 		}
-		pause_ms(REAP_MS);
+		sleep_ms(REAP_MS);
 	}
 	if (got == -1)
 		return bg_fail(e, 500, "internal_error", NULL, "on_paid: "

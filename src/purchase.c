@@ -28,15 +28,6 @@
 #define BACKOFF_MS	250	/* first retry; doubles each time */
 #define MIN_CALL_MS	200	/* no retry with less time than this left */
 
-int64_t
-purchase_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void
 purchase_init(struct purchase *p, const struct bg_config *cfg,
     struct store_session *store, struct mp_client *mp, struct bg_log *log,
@@ -47,13 +38,13 @@ purchase_init(struct purchase *p, const struct bg_config *cfg,
 	p->store = store;
 	p->mp = mp;
 	p->log = log;
-	p->deadline = purchase_mono_ms() + budget_ms;
+	p->deadline = mono_ms() + budget_ms;
 }
 
 long
 purchase_remaining(const struct purchase *p)
 {
-	int64_t left = p->deadline - purchase_mono_ms();
+	int64_t left = p->deadline - mono_ms();
 
 	return left > 0 ? (long)left : 0;
 }
@@ -487,18 +478,14 @@ purchase_backoff_ms(int n, unsigned char jitter, long retry_after_ms,
 static void
 backoff(struct purchase *p, int n, long retry_after_ms)
 {
-	struct timespec ts;
 	unsigned char j;
 	long ms;
 
 	if (getrandom(&j, 1, 0) != 1)
 		j = 0;
 	ms = purchase_backoff_ms(n, j, retry_after_ms, purchase_remaining(p));
-	if (ms <= 0)
-		return;
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000L;
-	nanosleep(&ts, NULL);
+	if (ms > 0)
+		sleep_ms(ms);
 }
 
 enum post_outcome

@@ -147,6 +147,5 @@ struct attempt *purchase_paid(struct purchase *p);
 long	 purchase_remaining(const struct purchase *p);
 /* The time one API call may take: api_timeout_ms, within the deadline. */
 long	 purchase_call_budget(const struct purchase *p);
-int64_t	 purchase_mono_ms(void);
 
 #endif

@@ -3,13 +3,13 @@
  * back end's table (store_open.c picks it), and what the back ends and
  * the commands over every purchase share, written once.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "metrics.h"
 #include "store.h"
+#include "timefmt.h"
 
 void
 store_close(struct store *s)
@@ -116,16 +116,13 @@ int
 store_wait_lock(struct store *s, int (*try_lock)(void *arg), void *arg,
     long wait_ms)
 {
-	struct timespec ts = { 0, LOCK_POLL_MS * 1000000L };
 	long waited = 0;
 	int rc;
 
 	if ((rc = try_lock(arg)) == 0)
 		metrics_lock_wait(s->metrics);
 	for (; rc == 0 && waited < wait_ms; rc = try_lock(arg)) {
-		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-			;
-		ts.tv_nsec = LOCK_POLL_MS * 1000000L;
+		sleep_ms(LOCK_POLL_MS);
 		waited += LOCK_POLL_MS;
 	}
 	if (rc == 0)

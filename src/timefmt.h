@@ -27,4 +27,10 @@ void	 rfc3339_format_offset(int64_t ms, char *buf, size_t size);
 /* Wall-clock milliseconds since the epoch. */
 int64_t	 now_ms(void);
 
+/* Milliseconds of the monotonic clock: for deadlines and waits. */
+int64_t	 mono_ms(void);
+
+/* Sleeps ms milliseconds, again after a signal cut the sleep short. */
+void	 sleep_ms(long ms);
+
 #endif

@@ -19,6 +19,7 @@
 #include <curl/curl.h>
 
 #include "purchase.h"
+#include "timefmt.h"
 
 static int
 complete_yes(json_object *o)
@@ -194,10 +195,10 @@ post(const char *retries, long budget_ms, struct post_run *out)
 	assert_non_null(p.mp);
 	snprintf(p.c.id, sizeof(p.c.id), "order-1");
 	body = unit_json("{\"transaction_amount\":150.00}");
-	t0 = purchase_mono_ms();
+	t0 = mono_ms();
 	out->outcome = purchase_post(&p, "/v1/payments", body, "key-1",
 	    purchase_payment_complete, &rep);
-	out->ms = purchase_mono_ms() - t0;
+	out->ms = mono_ms() - t0;
 	out->status = rep.status;
 	mp_reply_clear(&rep);
 	json_object_put(body);
