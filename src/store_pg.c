@@ -364,30 +364,44 @@ pg_release(struct store_held *h)
 	free(ph);
 }
 
+/*
+ * The row statement st reads for purchase id (on behalf of held when not
+ * NULL), or NULL with e: 404 unknown_purchase when there is none.
+ */
+static PGresult *
+row_of(struct pgsession *ps, const struct pgheld *held, enum stmt st,
+    const char *id, struct bg_error *e)
+{
+	struct pq_api *pq = &pgs(&ps->s)->pq;
+	const char *params[1] = { id };
+	PGresult *res = run(ps, held, st, params, e);
+
+	if (res != NULL && pq->ntuples(res) == 0) {
+		pq->clear(res);
+		bg_fail(e, 404, "unknown_purchase", NULL, "no purchase %s", id);
+		return NULL;
+	}
+	return res;
+}
+
 /* The context's text of purchase id, on behalf of held when not NULL. */
 static int
 read_context(struct pgsession *ps, const struct pgheld *held,
     const char *id, char **text, size_t *len, struct bg_error *e)
 {
 	struct pq_api *pq = &pgs(&ps->s)->pq;
-	const char *params[1] = { id };
-	PGresult *res = run(ps, held, ST_LOAD, params, e);
+	PGresult *res = row_of(ps, held, ST_LOAD, id, e);
 	int rc = 0;
 
 	if (res == NULL)
 		return -1;
-	if (pq->ntuples(res) == 0)
-		rc = bg_fail(e, 404, "unknown_purchase", NULL,
-		    "no purchase %s", id);
+	*len = (size_t)pq->get_length(res, 0, 0);
+	if ((*text = malloc(*len + 1)) == NULL)
+		rc = bg_fail(e, 500, "internal_error", NULL,
+		    "out of memory reading purchase %s", id);
 	else {
-		*len = (size_t)pq->get_length(res, 0, 0);
-		if ((*text = malloc(*len + 1)) == NULL)
-			rc = bg_fail(e, 500, "internal_error", NULL,
-			    "out of memory reading purchase %s", id);
-		else {
-			memcpy(*text, pq->get_value(res, 0, 0), *len);
-			(*text)[*len] = '\0';
-		}
+		memcpy(*text, pq->get_value(res, 0, 0), *len);
+		(*text)[*len] = '\0';
 	}
 	pq->clear(res);
 	return rc;
@@ -465,19 +479,13 @@ pg_mtime(struct store_session *ss, const char *id, int64_t *ms,
     struct bg_error *e)
 {
 	struct pq_api *pq = &pgs(ss)->pq;
-	const char *params[1] = { id };
-	PGresult *res = run((struct pgsession *)ss, NULL, ST_MTIME, params, e);
-	int rc = 0;
+	PGresult *res = row_of((struct pgsession *)ss, NULL, ST_MTIME, id, e);
 
 	if (res == NULL)
 		return -1;
-	if (pq->ntuples(res) == 0)
-		rc = bg_fail(e, 404, "unknown_purchase", NULL,
-		    "no purchase %s", id);
-	else
-		*ms = strtoll(pq->get_value(res, 0, 0), NULL, 10);
+	*ms = strtoll(pq->get_value(res, 0, 0), NULL, 10);
 	pq->clear(res);
-	return rc;
+	return 0;
 }
 
 static int
